@@ -1,0 +1,63 @@
+package org.osteonode.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/** Everything osteonode reads from its configuration, validated and immutable. */
+public record Settings(
+        Dicom dicom,
+        int httpPort,
+        Path dataDir,
+        Database database,
+        long spoolMinFreeBytes,
+        Pipeline pipeline,
+        Path secretFile,
+        Duration shutdownGrace) {
+
+    /** The DICOM Application Entity that PACSs send to. */
+    public record Dicom(
+            String aeTitle,
+            int port,
+            CallingAeTitles allowedCallingAeTitles,
+            int maxAssociations,
+            int maxPduLength,
+            Duration timeout) {
+    }
+
+    /** Which calling AE titles may open an association: a list, any ({@code *}), or none (empty). */
+    public record CallingAeTitles(Set<String> titles, boolean any) {
+        public boolean allows(String callingAeTitle) {
+            return any || titles.contains(callingAeTitle);
+        }
+    }
+
+    /** An empty url means: run the embedded PostgreSQL under {@code data-dir/db}. */
+    public record Database(String url, String user, String password) {
+        public boolean embedded() {
+            return url.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", password=***]";
+        }
+    }
+
+    /** The route from spool to index: bounded queue, workers, and how failures are retried. */
+    public record Pipeline(int queueSize, int workers, int maxAttempts, Duration retryDelay) {
+    }
+
+    /** Received objects, identified, until every path has processed them. */
+    public Path spoolDir() {
+        return dataDir.resolve("spool");
+    }
+
+    public Path quarantineDir() {
+        return dataDir.resolve("quarantine");
+    }
+
+    public Path databaseDir() {
+        return dataDir.resolve("db");
+    }
+}

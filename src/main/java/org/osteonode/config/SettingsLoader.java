@@ -1,0 +1,198 @@
+package org.osteonode.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Loads {@link Settings}: built-in defaults, then the properties file, then environment variables
+ * ({@code osteonode.dicom.port} is overridden by {@code OSTEONODE_DICOM_PORT}).
+ * An unknown key or a bad value stops start-up with a message naming the key.
+ */
+public final class SettingsLoader {
+    private static final String PREFIX = "osteonode.";
+    private static final String ENV_PREFIX = "OSTEONODE_";
+
+    /** Every key and its default; conf/osteonode.properties documents the same keys (a test checks). */
+    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("osteonode.dicom.ae-title", "OSTEONODE");
+        DEFAULTS.put("osteonode.dicom.port", "11112");
+        DEFAULTS.put("osteonode.dicom.allowed-calling-ae-titles", "STORESCU,PACS");
+        DEFAULTS.put("osteonode.dicom.max-associations", "32");
+        DEFAULTS.put("osteonode.dicom.max-pdu-length", "131072");
+        DEFAULTS.put("osteonode.dicom.timeout-seconds", "60");
+        DEFAULTS.put("osteonode.http.port", "8080");
+        DEFAULTS.put("osteonode.data-dir", "./var");
+        DEFAULTS.put("osteonode.db.url", "");
+        DEFAULTS.put("osteonode.db.user", "postgres");
+        DEFAULTS.put("osteonode.db.password", "");
+        DEFAULTS.put("osteonode.spool.min-free-mb", "1024");
+        DEFAULTS.put("osteonode.pipeline.queue-size", "1000");
+        DEFAULTS.put("osteonode.pipeline.workers", "2");
+        DEFAULTS.put("osteonode.pipeline.max-attempts", "4");
+        DEFAULTS.put("osteonode.pipeline.retry-delay-ms", "500");
+        DEFAULTS.put("osteonode.deid.secret-file", "");
+        DEFAULTS.put("osteonode.shutdown.grace-seconds", "30");
+    }
+
+    private SettingsLoader() {
+    }
+
+    public static Map<String, String> defaults() {
+        return Map.copyOf(DEFAULTS);
+    }
+
+    public static String environmentName(String key) {
+        return ENV_PREFIX + key.substring(PREFIX.length()).toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** @param configFile a Java properties file, or null for defaults and environment only */
+    public static Settings load(Path configFile, Map<String, String> environment) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        if (configFile != null) {
+            readFile(configFile).forEach((key, value) -> {
+                requireKnown(key, "in " + configFile);
+                values.put(key, value.trim());
+            });
+        }
+        Map<String, String> keyByEnvironmentName = DEFAULTS.keySet().stream()
+                .collect(Collectors.toMap(SettingsLoader::environmentName, Function.identity()));
+        environment.forEach((name, value) -> {
+            if (!name.startsWith(ENV_PREFIX)) {
+                return;
+            }
+            String key = keyByEnvironmentName.get(name);
+            if (key == null) {
+                throw new ConfigException(name, "unknown environment variable; osteonode reads only "
+                        + "OSTEONODE_ variables that name a key of conf/osteonode.properties");
+            }
+            values.put(key, value.trim());
+        });
+        return parse(new Values(values));
+    }
+
+    private static Map<String, String> readFile(Path configFile) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("--config", "cannot read " + configFile + ": " + e.getMessage());
+        }
+        Map<String, String> entries = new LinkedHashMap<>();
+        properties.stringPropertyNames().stream().sorted().forEach(k -> entries.put(k, properties.getProperty(k)));
+        return entries;
+    }
+
+    private static void requireKnown(String key, String where) {
+        if (!DEFAULTS.containsKey(key)) {
+            throw new ConfigException(key, "unknown key " + where + "; the known keys are listed, with their "
+                    + "meaning, in conf/osteonode.properties");
+        }
+    }
+
+    private static Settings parse(Values v) {
+        Path dataDir = v.path("osteonode.data-dir");
+        String secretFile = v.raw("osteonode.deid.secret-file");
+        return new Settings(
+                new Settings.Dicom(
+                        v.aeTitle("osteonode.dicom.ae-title"),
+                        v.integer("osteonode.dicom.port", 1, 65535),
+                        v.callingAeTitles("osteonode.dicom.allowed-calling-ae-titles"),
+                        v.integer("osteonode.dicom.max-associations", 1, 1024),
+                        v.integer("osteonode.dicom.max-pdu-length", 4096, 16 * 1024 * 1024),
+                        Duration.ofSeconds(v.integer("osteonode.dicom.timeout-seconds", 1, 3600))),
+                v.integer("osteonode.http.port", 1, 65535),
+                dataDir,
+                new Settings.Database(v.raw("osteonode.db.url"), v.raw("osteonode.db.user"), v.raw("osteonode.db.password")),
+                v.integer("osteonode.spool.min-free-mb", 0, Integer.MAX_VALUE) * 1024L * 1024L,
+                new Settings.Pipeline(
+                        v.integer("osteonode.pipeline.queue-size", 1, 1_000_000),
+                        v.integer("osteonode.pipeline.workers", 1, 256),
+                        v.integer("osteonode.pipeline.max-attempts", 1, 100),
+                        Duration.ofMillis(v.integer("osteonode.pipeline.retry-delay-ms", 0, 3_600_000))),
+                secretFile.isEmpty() ? dataDir.resolve("secret.key") : Path.of(secretFile),
+                Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)));
+    }
+
+    /** Typed access to the merged raw values; every failure names its key. */
+    private record Values(Map<String, String> raw) {
+        String raw(String key) {
+            return raw.get(key);
+        }
+
+        int integer(String key, int min, int max) {
+            String value = raw(key);
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed < min || parsed > max) {
+                    throw new ConfigException(key, "'" + value + "' is out of range " + min + ".." + max);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, "'" + value + "' is not a whole number");
+            }
+        }
+
+        Path path(String key) {
+            String value = raw(key);
+            if (value.isEmpty()) {
+                throw new ConfigException(key, "must name a directory");
+            }
+            return Path.of(value).toAbsolutePath().normalize();
+        }
+
+        String aeTitle(String key) {
+            String value = raw(key);
+            String problem = aeTitleProblem(value);
+            if (problem != null) {
+                throw new ConfigException(key, "'" + value + "' is not a valid AE title: " + problem);
+            }
+            return value;
+        }
+
+        Settings.CallingAeTitles callingAeTitles(String key) {
+            String value = raw(key);
+            if (value.equals("*")) {
+                return new Settings.CallingAeTitles(Set.of(), true);
+            }
+            Set<String> titles = Arrays.stream(value.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .collect(Collectors.toUnmodifiableSet());
+            for (String title : titles) {
+                String problem = aeTitleProblem(title);
+                if (problem != null) {
+                    throw new ConfigException(key, "'" + title + "' is not a valid AE title: " + problem
+                            + " (use * to allow any calling AE title)");
+                }
+            }
+            return new Settings.CallingAeTitles(titles, false);
+        }
+    }
+
+    /** PS3.5 AE VR: 1 to 16 characters of the default repertoire, no backslash, no control characters. */
+    static String aeTitleProblem(String value) {
+        if (value.isEmpty() || value.length() > 16) {
+            return "it must have 1 to 16 characters";
+        }
+        for (char c : value.toCharArray()) {
+            if (c < 0x20 || c > 0x7e || c == '\\') {
+                return "it may hold only printable ASCII characters other than backslash";
+            }
+        }
+        return null;
+    }
+}

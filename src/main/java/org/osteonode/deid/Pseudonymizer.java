@@ -1,0 +1,92 @@
+package org.osteonode.deid;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * Keyed, deterministic pseudonyms: HMAC-SHA-256 with the site secret. The same input gives the same
+ * pseudonym across studies, restarts and machines sharing the secret; without the secret it cannot be
+ * reversed or recomputed. Each kind of input has its own domain prefix, so that a patient ID and a UID
+ * with the same text never share a pseudonym.
+ */
+public final class Pseudonymizer {
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final int MIN_SECRET_LENGTH = 32;
+
+    private final Mac prototype;
+
+    public Pseudonymizer(byte[] secret) {
+        if (secret.length < MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException("the site secret must have at least " + MIN_SECRET_LENGTH + " bytes");
+        }
+        try {
+            prototype = Mac.getInstance(ALGORITHM);
+            prototype.init(new SecretKeySpec(secret, ALGORITHM));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    /**
+     * Reads the site secret, creating it (32 random bytes as hex, mode 0600) when the file does not exist.
+     */
+    public static Pseudonymizer fromSecretFile(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            createSecret(file);
+        }
+        byte[] secret = Files.readString(file, StandardCharsets.UTF_8).trim().getBytes(StandardCharsets.UTF_8);
+        if (secret.length < MIN_SECRET_LENGTH) {
+            throw new IOException("the site secret in " + file + " (osteonode.deid.secret-file) is shorter than "
+                    + MIN_SECRET_LENGTH + " characters");
+        }
+        return new Pseudonymizer(secret);
+    }
+
+    private static void createSecret(Path file) throws IOException {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            return; // another process created it first; use theirs
+        }
+        Files.writeString(file, HexFormat.of().formatHex(random) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** A UID's pseudonym: {@code 2.25.} and the decimal of 128 bits of its HMAC (PS3.5 B.2). */
+    public String uid(String uid) {
+        byte[] digest = hmac("uid", uid);
+        return "2.25." + new BigInteger(1, Arrays.copyOf(digest, 16));
+    }
+
+    /** A patient's pseudonym, from the Issuer of Patient ID and the Patient ID: 32 hex digits. */
+    public String patient(String issuerOfPatientId, String patientId) {
+        byte[] digest = hmac("patient", issuerOfPatientId + "\u0000" + patientId);
+        return HexFormat.of().formatHex(digest, 0, 16);
+    }
+
+    private byte[] hmac(String domain, String value) {
+        Mac mac;
+        try {
+            mac = (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+        mac.update(domain.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+    }
+}

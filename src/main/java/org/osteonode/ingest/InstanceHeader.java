@@ -1,0 +1,79 @@
+package org.osteonode.ingest;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TagFromName;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The attributes of a received object that routing and indexing need, read once from its header.
+ * Holds identifiers (PHI): {@link #toString()} shows none of them, so it is safe in logs.
+ */
+public record InstanceHeader(
+        String transferSyntaxUid,
+        String sopClassUid,
+        String sopInstanceUid,
+        String studyInstanceUid,
+        String seriesInstanceUid,
+        String patientId,
+        String issuerOfPatientId,
+        String modality,
+        String sourceAeTitle) {
+
+    /** Reads the File Meta Information and the data set up to, not including, Pixel Data. */
+    public static InstanceHeader read(Path file) throws UnreadableObjectException {
+        AttributeList list = new AttributeList();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+             DicomInputStream dicom = new DicomInputStream(in)) {
+            list.read(dicom, TagFromName.PixelData);
+        } catch (IOException | DicomException | RuntimeException e) {
+            throw new UnreadableObjectException("not parseable as DICOM (" + e.getClass().getSimpleName() + ")");
+        } catch (OutOfMemoryError e) {
+            // A corrupt value length makes the parser ask for one huge array; that allocation fails alone and
+            // leaves the heap as it was, so the node can refuse this object and keep serving.
+            throw new UnreadableObjectException("not parseable as DICOM (a value length exceeds the object)");
+        }
+        InstanceHeader header = new InstanceHeader(
+                value(list, TagFromName.TransferSyntaxUID),
+                value(list, TagFromName.SOPClassUID),
+                value(list, TagFromName.SOPInstanceUID),
+                value(list, TagFromName.StudyInstanceUID),
+                value(list, TagFromName.SeriesInstanceUID),
+                value(list, TagFromName.PatientID),
+                value(list, TagFromName.IssuerOfPatientID),
+                value(list, TagFromName.Modality),
+                value(list, TagFromName.SourceApplicationEntityTitle));
+        header.requirePresent();
+        return header;
+    }
+
+    private void requirePresent() throws UnreadableObjectException {
+        if (transferSyntaxUid.isEmpty()) {
+            throw new UnreadableObjectException("no Transfer Syntax UID in the File Meta Information");
+        }
+        if (sopClassUid.isEmpty() || sopInstanceUid.isEmpty()) {
+            throw new UnreadableObjectException("no SOP Class UID or SOP Instance UID in the data set");
+        }
+        if (studyInstanceUid.isEmpty() || seriesInstanceUid.isEmpty()) {
+            throw new UnreadableObjectException("no Study Instance UID or Series Instance UID in the data set");
+        }
+    }
+
+    private static String value(AttributeList list, AttributeTag tag) {
+        return Attribute.getSingleStringValueOrEmptyString(list, tag).trim();
+    }
+
+    @Override
+    public String toString() {
+        return "InstanceHeader[sopClassUid=" + sopClassUid + ", modality=" + modality
+                + ", transferSyntaxUid=" + transferSyntaxUid + "]";
+    }
+}

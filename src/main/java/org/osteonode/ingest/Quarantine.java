@@ -1,0 +1,57 @@
+package org.osteonode.ingest;
+
+import org.osteonode.observe.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+
+/**
+ * Objects osteonode could not process, kept for a person to look at: each {@code NAME.dcm} has a
+ * {@code NAME.dcm.reason} beside it saying what went wrong. Reasons and details never hold PHI.
+ */
+public final class Quarantine {
+    private static final Logger log = LoggerFactory.getLogger(Quarantine.class);
+
+    private final Path dir;
+    private final Metrics metrics;
+
+    public Quarantine(Path dir, Metrics metrics) {
+        this.dir = dir;
+        this.metrics = metrics;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create quarantine directory " + dir, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Moves the object into the quarantine and writes its reason file.
+     *
+     * @param reason a short code, also the metric's tag (unparseable, sop-class-mismatch, processing-failed)
+     * @param detail one line for a person
+     */
+    public Path put(Path object, String reason, String detail) throws IOException {
+        Path target = dir.resolve(object.getFileName());
+        Path reasonFile = dir.resolve(object.getFileName() + ".reason");
+        String text = "reason=" + reason + "\ndetail=" + detail.replace('\n', ' ') + "\nquarantined-at="
+                + Instant.now() + "\n";
+        Files.writeString(reasonFile, text, StandardCharsets.UTF_8);
+        Files.move(object, target, StandardCopyOption.ATOMIC_MOVE);
+        Spool.syncDirectory(dir);
+        metrics.quarantined(reason);
+        log.warn("event=quarantined file={} reason={} detail=\"{}\"", target.getFileName(), reason, detail);
+        return target;
+    }
+}

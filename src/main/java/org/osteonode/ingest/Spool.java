@@ -1,0 +1,158 @@
+package org.osteonode.ingest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The spool holds each received object, as received, from the moment it is durable until every path has
+ * processed it. Its files are the node's real work queue: whatever is in it after a crash is processed
+ * again on start.
+ *
+ * <p>An object is written to {@code incoming/NAME.part}, fsync'ed, renamed to {@code NAME.dcm} and the
+ * directory fsync'ed: a {@code .dcm} file is therefore complete and durable, and a {@code .part} file is
+ * an object that was never acknowledged. Names carry arrival order only, never an identifier.
+ */
+public final class Spool {
+    private static final String SUFFIX = ".dcm";
+
+    private final Path dir;
+    private final Path incoming;
+    private final FileStore fileStore;
+    private final long minFreeBytes;
+    private final AtomicLong sequence = new AtomicLong();
+
+    public Spool(Path dir, long minFreeBytes) {
+        this.dir = dir;
+        this.incoming = dir.resolve("incoming");
+        this.minFreeBytes = minFreeBytes;
+        try {
+            Files.createDirectories(incoming);
+            this.fileStore = Files.getFileStore(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create spool directory " + dir, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** True while free space stays above the watermark (osteonode.spool.min-free-mb). */
+    public boolean hasRoom() {
+        return freeBytes() >= minFreeBytes;
+    }
+
+    public long freeBytes() {
+        try {
+            return fileStore.getUsableSpace();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Bytes of acknowledged objects waiting in the spool; read from the directory, so never out of step. */
+    public long bytes() {
+        long total = 0;
+        try (DirectoryStream<Path> objects = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path object : objects) {
+                total += Files.size(object);
+            }
+        } catch (IOException e) {
+            // a file processed while we walk: the next scrape is exact again
+        }
+        return total;
+    }
+
+    public Entry create() throws IOException {
+        String name = String.format("%013d-%06d", System.currentTimeMillis(), sequence.incrementAndGet() % 1_000_000);
+        Path part = incoming.resolve(name + ".part");
+        FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new Entry(part, dir.resolve(name + SUFFIX), channel);
+    }
+
+    /**
+     * Objects acknowledged but not yet processed, oldest first; incomplete {@code .part} files, which were
+     * never acknowledged, are deleted.
+     */
+    public List<Path> pending() throws IOException {
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(incoming, "*.part")) {
+            for (Path part : parts) {
+                Files.deleteIfExists(part);
+            }
+        }
+        List<Path> pending = new ArrayList<>();
+        try (DirectoryStream<Path> objects = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            objects.forEach(pending::add);
+        }
+        pending.sort(null);
+        return pending;
+    }
+
+    /** Called once every path is done with the object. */
+    public void remove(Path object) throws IOException {
+        Files.deleteIfExists(object);
+    }
+
+    /** One object being received. */
+    public final class Entry implements AutoCloseable {
+        private final Path part;
+        private final Path target;
+        private final FileChannel channel;
+        private long size;
+        private boolean committed;
+
+        private Entry(Path part, Path target, FileChannel channel) {
+            this.part = part;
+            this.target = target;
+            this.channel = channel;
+        }
+
+        public void write(byte[] data) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(data);
+            while (buffer.hasRemaining()) {
+                size += channel.write(buffer);
+            }
+        }
+
+        public long size() {
+            return size;
+        }
+
+        /** Makes the object durable: after this returns, a crash cannot lose it. */
+        public Path commit() throws IOException {
+            channel.force(true);
+            channel.close();
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(dir);
+            committed = true;
+            return target;
+        }
+
+        /** Drops an object that will not be acknowledged; nothing partial stays behind. */
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                channel.close();
+                Files.deleteIfExists(part);
+            }
+        }
+    }
+
+    /** A rename is durable only once its directory is fsync'ed (Linux: open the directory read-only, force). */
+    static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}

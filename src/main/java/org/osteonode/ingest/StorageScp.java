@@ -1,0 +1,226 @@
+package org.osteonode.ingest;
+
+import com.pixelmed.network.AReleaseException;
+import com.pixelmed.network.Association;
+import com.pixelmed.network.DicomNetworkException;
+import com.pixelmed.network.PolicyAssociationAcceptor;
+import com.pixelmed.network.PolicyAssociationAcceptor.Refusal;
+import org.osteonode.config.Settings;
+import org.osteonode.observe.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The DICOM receiver: Verification and Storage SCP on one port, one thread per association, at most
+ * {@code osteonode.dicom.max-associations} at once. Each association is admitted or refused
+ * (A-ASSOCIATE-RJ) on its calling AE title and on capacity before anything is accepted.
+ */
+public final class StorageScp implements AutoCloseable {
+    /** osteonode's Implementation Class UID (a UUID-derived UID, PS3.5 B.2) and Implementation Version Name. */
+    public static final String IMPLEMENTATION_CLASS_UID = "2.25.162760988014790359307724029142376070139";
+    public static final String IMPLEMENTATION_VERSION_NAME = "OSTEONODE_01";
+
+    private static final Logger log = LoggerFactory.getLogger(StorageScp.class);
+    /** Refusals need a thread too; a few beyond the limit let them be answered rather than dropped. */
+    private static final int REFUSAL_THREADS = 8;
+
+    private final Settings.Dicom settings;
+    private final Spool spool;
+    private final Quarantine quarantine;
+    private final ReceivedObjectSink sink;
+    private final Metrics metrics;
+    private final StoragePresentationContextPolicy presentationContextPolicy = new StoragePresentationContextPolicy();
+    private final Semaphore slots;
+    private final ThreadPoolExecutor associations;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final ServerSocket serverSocket;
+    private final Thread acceptor;
+
+    public StorageScp(Settings.Dicom settings, Spool spool, Quarantine quarantine, ReceivedObjectSink sink,
+            Metrics metrics) throws IOException {
+        this.settings = settings;
+        this.spool = spool;
+        this.quarantine = quarantine;
+        this.sink = sink;
+        this.metrics = metrics;
+        this.slots = new Semaphore(settings.maxAssociations());
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.associations = new ThreadPoolExecutor(0, settings.maxAssociations() + REFUSAL_THREADS,
+                60, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "association-" + threadNumber.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.serverSocket = new ServerSocket();
+        serverSocket.setReuseAddress(true);
+        serverSocket.bind(new InetSocketAddress(settings.port()), 128);
+        this.acceptor = new Thread(this::acceptLoop, "dicom-acceptor");
+    }
+
+    public void start() {
+        acceptor.start();
+        log.info("event=dicom.listening ae_title={} port={} allowed_calling_ae_titles={} max_associations={}",
+                settings.aeTitle(), serverSocket.getLocalPort(), describeAllowList(), settings.maxAssociations());
+    }
+
+    public boolean isListening() {
+        return acceptor.isAlive() && !serverSocket.isClosed();
+    }
+
+    private void acceptLoop() {
+        while (!serverSocket.isClosed()) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (!serverSocket.isClosed()) {
+                    log.error("event=dicom.accept-failed error=\"{}\"", e.getMessage());
+                }
+                continue;
+            }
+            try {
+                associations.execute(() -> serve(socket));
+            } catch (RejectedExecutionException e) {
+                metrics.associationRejected("no-thread");
+                log.warn("event=association.dropped peer={} reason=\"more connections than "
+                        + "osteonode.dicom.max-associations allows, even for refusals\"", socket.getRemoteSocketAddress());
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        open.add(socket);
+        boolean[] admitted = {false};
+        DimseMessageHandler handler = null;
+        String callingAeTitle = "?";
+        try {
+            socket.setSoTimeout((int) settings.timeout().toMillis());
+            Association association = PolicyAssociationAcceptor.accept(socket, settings.aeTitle(),
+                    IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, settings.maxPduLength(),
+                    presentationContextPolicy, calling -> {
+                        if (!settings.allowedCallingAeTitles().allows(calling)) {
+                            return Refusal.CALLING_AE_TITLE_NOT_RECOGNIZED;
+                        }
+                        admitted[0] = slots.tryAcquire();
+                        return admitted[0] ? null : Refusal.LOCAL_LIMIT_EXCEEDED;
+                    });
+            callingAeTitle = association.getCallingAETitle();
+            log.debug("event=association.accepted calling_ae={} peer={}", callingAeTitle, socket.getRemoteSocketAddress());
+            while (true) {
+                handler = new DimseMessageHandler(spool, quarantine);
+                association.setReceivedDataHandler(handler);
+                association.waitForPDataPDUsUntilHandlerReportsDone();
+                association.send(handler.presentationContextId(), handler.response(), null);
+                deliver(handler);
+            }
+        } catch (AReleaseException e) {
+            log.debug("event=association.released calling_ae={}", callingAeTitle);
+        } catch (PolicyAssociationAcceptor.RefusedException e) {
+            refused(e, socket);
+        } catch (DicomNetworkException | IOException | RuntimeException e) {
+            log.warn("event=association.aborted calling_ae={} peer={} error=\"{}\"", callingAeTitle,
+                    socket.getRemoteSocketAddress(), e.getMessage());
+        } catch (Exception e) {
+            log.error("event=association.failed calling_ae={} error=\"{}\"", callingAeTitle, e.toString());
+        } finally {
+            abandon(handler);
+            if (admitted[0]) {
+                slots.release();
+            }
+            open.remove(socket);
+            closeQuietly(socket);
+        }
+    }
+
+    /** After the response is on the wire: count it and hand an acknowledged object to the pipeline. */
+    private void deliver(DimseMessageHandler handler) {
+        ReceivedObject received = handler.received();
+        if (received != null) {
+            metrics.instanceReceived();
+            sink.accept(received);
+        } else if (handler.failureReason() != null) {
+            metrics.instanceRejected(handler.failureReason());
+        }
+    }
+
+    private void refused(PolicyAssociationAcceptor.RefusedException e, Socket socket) {
+        String reason = e.refusal().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        metrics.associationRejected(reason);
+        switch (e.refusal()) {
+            case CALLING_AE_TITLE_NOT_RECOGNIZED -> log.warn("event=association.rejected reason={} calling_ae={} "
+                    + "peer={} fix=\"calling AE '{}' is not in osteonode.dicom.allowed-calling-ae-titles; add it "
+                    + "there (or set OSTEONODE_DICOM_ALLOWED_CALLING_AE_TITLES) to accept it\"", reason,
+                    e.callingAeTitle(), socket.getRemoteSocketAddress(), e.callingAeTitle());
+            case CALLED_AE_TITLE_NOT_RECOGNIZED -> log.warn("event=association.rejected reason={} calling_ae={} "
+                    + "called_ae={} fix=\"the sender must call AE title '{}' (osteonode.dicom.ae-title)\"", reason,
+                    e.callingAeTitle(), e.calledAeTitle(), settings.aeTitle());
+            case LOCAL_LIMIT_EXCEEDED -> log.warn("event=association.rejected reason={} calling_ae={} "
+                    + "fix=\"{} associations are open; raise osteonode.dicom.max-associations to accept more\"",
+                    reason, e.callingAeTitle(), settings.maxAssociations());
+        }
+    }
+
+    private static void abandon(DimseMessageHandler handler) {
+        if (handler == null) {
+            return;
+        }
+        try {
+            handler.abandon();
+        } catch (IOException e) {
+            log.error("event=spool.cleanup-failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    private String describeAllowList() {
+        Settings.CallingAeTitles allowed = settings.allowedCallingAeTitles();
+        return allowed.any() ? "*" : allowed.titles().isEmpty() ? "(none)" : String.join(",", allowed.titles());
+    }
+
+    /**
+     * Stops accepting, lets open associations finish for up to {@code grace}, then aborts the rest by closing
+     * their connections; their unacknowledged objects are discarded and the senders will send them again.
+     */
+    public void stop(Duration grace) {
+        closeQuietly(serverSocket);
+        associations.shutdown();
+        try {
+            if (!associations.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("event=dicom.stop-aborting open_associations={}", open.size());
+                open.forEach(StorageScp::closeQuietly);
+                associations.awaitTermination(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException ignored) {
+            // closing to abort; the peer may be gone already
+        }
+    }
+}

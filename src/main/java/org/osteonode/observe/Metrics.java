@@ -1,0 +1,75 @@
+package org.osteonode.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.function.Supplier;
+
+/** osteonode's meters; the Prometheus names (DESIGN.md) are in each method's comment. */
+public final class Metrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** osteonode_instances_received_total: C-STOREs answered Success. */
+    public void instanceReceived() {
+        registry.counter("osteonode.instances.received").increment();
+    }
+
+    /** osteonode_instances_rejected_total{reason}: C-STOREs answered with a failure status. */
+    public void instanceRejected(String reason) {
+        registry.counter("osteonode.instances.rejected", "reason", reason).increment();
+    }
+
+    /** osteonode_instances_resent_total: instances received again after they were recorded. */
+    public void instanceResent() {
+        registry.counter("osteonode.instances.resent").increment();
+    }
+
+    /** osteonode_instances_recorded_total: instances recorded in PostgreSQL for the first time. */
+    public void instanceRecorded() {
+        registry.counter("osteonode.instances.recorded").increment();
+    }
+
+    /** osteonode_associations_rejected_total{reason}: A-ASSOCIATE-RJ sent. */
+    public void associationRejected(String reason) {
+        registry.counter("osteonode.associations.rejected", "reason", reason).increment();
+    }
+
+    /** osteonode_quarantined_total{reason}. */
+    public void quarantined(String reason) {
+        registry.counter("osteonode.quarantined", "reason", reason).increment();
+    }
+
+    /** osteonode_spool_bytes: acknowledged objects waiting to be processed. */
+    public void spoolBytes(Supplier<Number> bytes) {
+        Gauge.builder("osteonode.spool.bytes", () -> bytes.get().doubleValue())
+                .description("bytes of acknowledged objects waiting in the spool")
+                .register(registry);
+    }
+
+    public double count(String name, String... tags) {
+        Counter counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}

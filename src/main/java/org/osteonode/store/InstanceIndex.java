@@ -1,0 +1,54 @@
+package org.osteonode.store;
+
+import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.ingest.InstanceHeader;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Records each received instance once, keyed by the pseudonym of its SOP Instance UID; a re-sent instance
+ * only updates when and how often it was received.
+ */
+public final class InstanceIndex {
+    // xmax = 0 only on the row version an INSERT created: it tells a new row from an updated one.
+    private static final String UPSERT = """
+            insert into instance (sop_instance_key, series_key, study_key, patient_key, sop_class_uid,
+                                  transfer_syntax_uid, modality, calling_ae_title, size_bytes)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            on conflict (sop_instance_key) do update
+               set last_received_at = now(), times_received = instance.times_received + 1
+            returning (xmax = 0) as inserted
+            """;
+
+    private final DataSource dataSource;
+    private final Pseudonymizer pseudonymizer;
+
+    public InstanceIndex(DataSource dataSource, Pseudonymizer pseudonymizer) {
+        this.dataSource = dataSource;
+        this.pseudonymizer = pseudonymizer;
+    }
+
+    /** @return true when the instance was recorded for the first time, false when it was re-sent */
+    public boolean record(InstanceHeader header, long sizeBytes) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(UPSERT)) {
+            statement.setString(1, pseudonymizer.uid(header.sopInstanceUid()));
+            statement.setString(2, pseudonymizer.uid(header.seriesInstanceUid()));
+            statement.setString(3, pseudonymizer.uid(header.studyInstanceUid()));
+            statement.setString(4, pseudonymizer.patient(header.issuerOfPatientId(), header.patientId()));
+            statement.setString(5, header.sopClassUid());
+            statement.setString(6, header.transferSyntaxUid());
+            statement.setString(7, header.modality());
+            statement.setString(8, header.sourceAeTitle());
+            statement.setLong(9, sizeBytes);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getBoolean(1);
+            }
+        }
+    }
+}
