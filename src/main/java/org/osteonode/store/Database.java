@@ -88,8 +88,8 @@ public final class Database implements AutoCloseable {
         Optional<ProcessHandle> postmaster = Files.readAllLines(pidFile).stream().findFirst()
                 .map(String::trim)
                 .filter(s -> s.matches("\\d+"))
-                .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)))
-                .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+                .filter(Database::isPostgres)
+                .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)));
         if (postmaster.isEmpty()) {
             return;
         }
@@ -101,6 +101,15 @@ public final class Database implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("an earlier PostgreSQL (pid " + postmaster.get().pid() + ") still holds " + dir
                     + "; stop it and start again", e);
+        }
+    }
+
+    /** /proc/PID/comm stays readable where /proc/PID/exe is not (another user namespace, another user). */
+    private static boolean isPostgres(String pid) {
+        try {
+            return Files.readString(Path.of("/proc", pid, "comm")).trim().equals("postgres");
+        } catch (IOException e) {
+            return false;
         }
     }
 

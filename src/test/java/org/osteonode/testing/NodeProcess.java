@@ -1,0 +1,156 @@
+package org.osteonode.testing;
+
+import org.osteonode.deid.Pseudonymizer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * osteonode running as its own process ({@code serve}), as in production, so that tests can stop it with
+ * SIGTERM or kill it with SIGKILL. It uses the embedded PostgreSQL under its data directory.
+ */
+public final class NodeProcess implements AutoCloseable {
+    private final Path dataDir;
+    private final Path log;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private final int dicomPort = Ports.free();
+    private final int httpPort = Ports.free();
+    private Process process;
+
+    public NodeProcess(Path dataDir) {
+        this.dataDir = dataDir;
+        // Kept after the run (temporary directories are not), so that a failure in CI can be read.
+        this.log = Path.of("target", "node-logs", dataDir.getParent().getFileName() + "-" + dataDir.getFileName() + ".log");
+        settings.put("osteonode.data-dir", dataDir.toString());
+        settings.put("osteonode.dicom.port", Integer.toString(dicomPort));
+        settings.put("osteonode.http.port", Integer.toString(httpPort));
+        settings.put("osteonode.spool.min-free-mb", "1");
+        settings.put("osteonode.shutdown.grace-seconds", "10");
+    }
+
+    public NodeProcess with(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    public int dicomPort() {
+        return dicomPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Starts the node and waits until /health says it is ready. */
+    public NodeProcess start() throws Exception {
+        Path config = dataDir.resolveSibling(dataDir.getFileName() + ".properties");
+        StringBuilder properties = new StringBuilder();
+        settings.forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));
+        Files.writeString(config, properties);
+        Files.createDirectories(log.getParent());
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp",
+                System.getProperty("java.class.path"), "org.osteonode.cli.Main", "serve", "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().keySet().removeIf(name -> name.startsWith("OSTEONODE_"));
+        process = builder.start();
+        Poll.until(Duration.ofSeconds(90), "osteonode to report healthy", () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("osteonode exited with " + process.exitValue() + ":\n" + log());
+            }
+            return health().statusCode() == 200;
+        });
+        return this;
+    }
+
+    public static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    public HttpResponse<String> health() throws IOException, InterruptedException {
+        return get("/health");
+    }
+
+    public String metrics() throws IOException, InterruptedException {
+        return get("/metrics").body();
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+
+    /** SIGTERM, as systemd or Kubernetes would send; returns the exit code. */
+    public int stop() throws Exception {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("osteonode did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook runs; the embedded PostgreSQL is left behind as an orphan. */
+    public void kill() throws Exception {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** The embedded PostgreSQL's port is on line 4 of its postmaster.pid. */
+    public Connection database() throws IOException, SQLException {
+        List<String> pid = Files.readAllLines(dataDir.resolve("db/postmaster.pid"));
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres",
+                "postgres", "");
+    }
+
+    public long count(String sql) throws Exception {
+        try (Connection connection = database(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    /** The node's own pseudonymiser, from its secret, to look up what a test sent. */
+    public Pseudonymizer pseudonymizer() throws IOException {
+        return Pseudonymizer.fromSecretFile(dataDir.resolve("secret.key"));
+    }
+
+    public List<Path> spoolObjects() throws IOException {
+        try (var files = Files.list(dataDir.resolve("spool"))) {
+            return files.filter(p -> p.toString().endsWith(".dcm")).toList();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+}
