@@ -72,6 +72,25 @@ public final class PolicyAssociationAcceptor extends Association {
         }
     }
 
+    /**
+     * After sending A-RELEASE-RP, PixelMed waits a fixed 5 s (its ARTIM) before closing, even when the peer
+     * has already closed, which holds an association slot and a thread 5 s past every release. dcmtk and
+     * other requestors close as soon as they read A-RELEASE-RP, so a short wait keeps the intent (let the
+     * requestor close first) without the cost. PixelMed offers no setter; the field is set once, here.
+     */
+    static final int RELEASE_TO_CLOSE_WAIT_MILLIS = 100;
+
+    static {
+        try {
+            java.lang.reflect.Field wait = Association.class
+                    .getDeclaredField("associationReleaseToTransportConnectionCloseTimeoutInMilliseconds");
+            wait.setAccessible(true);
+            wait.setInt(null, RELEASE_TO_CLOSE_WAIT_MILLIS);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Another PixelMed release: keep its own wait; associations then hold their slot a little longer.
+        }
+    }
+
     private PolicyAssociationAcceptor() {
         super();
     }

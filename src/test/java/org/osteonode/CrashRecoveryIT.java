@@ -1,0 +1,95 @@
+package org.osteonode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.testing.Dcmtk;
+import org.osteonode.testing.NodeProcess;
+import org.osteonode.testing.Poll;
+import org.osteonode.testing.SyntheticDicom;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** kill -9 at the worst moments, then restart: nothing acknowledged is lost, pending work resumes. */
+class CrashRecoveryIT {
+    private static final int OBJECTS = 20;
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void acknowledgedObjectsWaitingForTheDatabaseSurviveKillMinus9() throws Exception {
+        String study = SyntheticDicom.newUid();
+        List<Path> files = study(study);
+        Path dataDir = temp.resolve("node");
+        try (NodeProcess node = new NodeProcess(dataDir)
+                .with("osteonode.pipeline.max-attempts", "100")
+                .with("osteonode.pipeline.retry-delay-ms", "200")
+                .start()) {
+            // With its database gone, the node still acknowledges (the spool is durable) but cannot record.
+            killEmbeddedPostgres(dataDir);
+            Dcmtk.Result sent = Dcmtk.storescu(node.dicomPort(), "STORESCU", files);
+            assertThat(sent.successes()).as(sent.output()).isEqualTo(OBJECTS);
+            assertThat(node.spoolObjects()).hasSize(OBJECTS);
+
+            node.kill();
+        }
+
+        try (NodeProcess restarted = new NodeProcess(dataDir).start()) {
+            assertAllRecorded(restarted, study);
+        }
+    }
+
+    @Test
+    void killMinus9RightAfterAcknowledgementLosesNothing() throws Exception {
+        String study = SyntheticDicom.newUid();
+        List<Path> files = study(study);
+        Path dataDir = temp.resolve("node");
+        try (NodeProcess node = new NodeProcess(dataDir).with("osteonode.pipeline.workers", "1").start()) {
+            Dcmtk.Result sent = Dcmtk.storescu(node.dicomPort(), "STORESCU", files);
+            assertThat(sent.successes()).as(sent.output()).isEqualTo(OBJECTS);
+
+            // SIGKILL: no shutdown hook; the embedded PostgreSQL is orphaned and keeps the data directory.
+            node.kill();
+        }
+
+        try (NodeProcess restarted = new NodeProcess(dataDir).start()) {
+            assertAllRecorded(restarted, study);
+            assertThat(restarted.log()).doesNotContain("ERROR");
+        }
+    }
+
+    private List<Path> study(String study) throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (int i = 1; i <= OBJECTS; i++) {
+            files.add(SyntheticDicom.radiograph().study(study).instance(i).size(512, 512)
+                    .write(temp.resolve("study/" + i + ".dcm")));
+        }
+        return files;
+    }
+
+    private static void killEmbeddedPostgres(Path dataDir) throws Exception {
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("db/postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+        postmaster.destroyForcibly();
+        postmaster.onExit().get();
+    }
+
+    private static void assertAllRecorded(NodeProcess node, String study) throws Exception {
+        String studyKey = node.pseudonymizer().uid(study);
+        Poll.until(Duration.ofSeconds(60), OBJECTS + " instances recorded after restart",
+                () -> node.count("select count(*) from instance where study_key = '" + studyKey + "'") == OBJECTS);
+        Poll.until(Duration.ofSeconds(30), "the spool to be released", () -> node.spoolObjects().isEmpty());
+        try (var incoming = Files.list(node.dataDir().resolve("spool/incoming"))) {
+            assertThat(incoming).as("no partial object left behind").isEmpty();
+        }
+        try (var quarantined = Files.list(node.dataDir().resolve("quarantine"))) {
+            assertThat(quarantined).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.osteonode.ingest;
+
+import com.pixelmed.dicom.TransferSyntax;
+import com.pixelmed.network.Association;
+import com.pixelmed.network.AssociationFactory;
+import com.pixelmed.network.PresentationContext;
+import com.pixelmed.dicom.SOPClass;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.osteonode.config.Settings;
+import org.osteonode.observe.Metrics;
+import org.osteonode.testing.Dcmtk;
+import org.osteonode.testing.Ports;
+import org.osteonode.testing.SyntheticDicom;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The receiver alone (no database), with dcmtk's storescu as the sender. */
+class StorageScpIT {
+    @TempDir
+    Path temp;
+
+    private final int port = Ports.free();
+    private final ConcurrentLinkedQueue<ReceivedObject> received = new ConcurrentLinkedQueue<>();
+    private final Metrics metrics = new Metrics();
+    private StorageScp scp;
+    private Spool spool;
+
+    private void start(long minFreeBytes, int maxAssociations) throws Exception {
+        spool = new Spool(temp.resolve("spool"), minFreeBytes);
+        Settings.Dicom settings = new Settings.Dicom("OSTEONODE", port,
+                new Settings.CallingAeTitles(Set.of("STORESCU"), false), maxAssociations, 131072, Duration.ofSeconds(30));
+        scp = new StorageScp(settings, spool, new Quarantine(temp.resolve("quarantine"), metrics), received::add, metrics);
+        scp.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (scp != null) {
+            scp.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "Implicit VR Little Endian,   1.2.840.10008.1.2,        dcmconv +ti,     -xi",
+        "Explicit VR Little Endian,   1.2.840.10008.1.2.1,      dcmconv +te,     -xe",
+        "Explicit VR Big Endian,      1.2.840.10008.1.2.2,      dcmconv +tb,     -xb",
+        "Deflated Explicit VR LE,     1.2.840.10008.1.2.1.99,   dcmconv +td,     -xd",
+        "JPEG Lossless SV1,           1.2.840.10008.1.2.4.70,   dcmcjpeg,        -xs",
+        "JPEG-LS Lossless,            1.2.840.10008.1.2.4.80,   dcmcjpls,        -xt",
+        "JPEG 2000 Lossless,          1.2.840.10008.1.2.4.90,   gdcmconv --j2k,  -xv",
+        "RLE Lossless,                1.2.840.10008.1.2.5,      dcmcrle,         -xr",
+    })
+    void objectIsStoredInTheTransferSyntaxItWasSentIn(String name, String transferSyntax, String encoder,
+            String proposal) throws Exception {
+        start(0, 8);
+        Path original = SyntheticDicom.radiograph().size(128, 128).write(temp.resolve("original.dcm"));
+        Path encoded = temp.resolve("encoded.dcm");
+        List<String> command = new ArrayList<>(Arrays.asList(encoder.split(" ")));
+        command.addAll(List.of(original.toString(), encoded.toString()));
+        Dcmtk.Result encoding = Dcmtk.run(command);
+        assertThat(encoding.exitCode()).as(encoding.output()).isZero();
+
+        Dcmtk.Result sent = Dcmtk.storescu(port, "STORESCU", List.of(encoded), "-R", proposal);
+
+        assertThat(sent.successes()).as(sent.output()).isEqualTo(1);
+        ReceivedObject object = received.poll();
+        assertThat(object.header().transferSyntaxUid()).isEqualTo(transferSyntax);
+        assertThat(dataSet(object.file())).as("data set stored as received").isEqualTo(dataSet(encoded));
+    }
+
+    @Test
+    void belowTheDiskWatermarkTheAnswerIsOutOfResourcesAndNothingIsLeftBehind() throws Exception {
+        start(Long.MAX_VALUE, 8);
+        Path file = SyntheticDicom.radiograph().write(temp.resolve("one.dcm"));
+
+        Dcmtk.Result sent = Dcmtk.storescu(port, "STORESCU", List.of(file));
+
+        assertThat(sent.output()).contains("Received Store Response (Refused: OutOfResources)");
+        assertThat(received).isEmpty();
+        try (var files = Files.walk(spool.dir())) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+        assertThat(metrics.count("osteonode.instances.rejected", "reason", "disk-full")).isEqualTo(1);
+    }
+
+    @Test
+    void eightSendersAtOnceAreAllServed() throws Exception {
+        start(0, 8);
+        int senders = 8;
+        int perSender = 5;
+        List<List<Path>> batches = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            List<Path> batch = new ArrayList<>();
+            for (int i = 0; i < perSender; i++) {
+                batch.add(SyntheticDicom.radiograph().instance(i + 1).size(1024, 1024)
+                        .write(temp.resolve("s" + s + "/" + i + ".dcm")));
+            }
+            batches.add(batch);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        List<Future<Dcmtk.Result>> results = new ArrayList<>();
+        for (List<Path> batch : batches) {
+            results.add(pool.submit(() -> Dcmtk.storescu(port, "STORESCU", batch)));
+        }
+        for (Future<Dcmtk.Result> result : results) {
+            assertThat(result.get().successes()).as(result.get().output()).isEqualTo(perSender);
+        }
+        pool.shutdown();
+        assertThat(received).hasSize(senders * perSender);
+    }
+
+    @Test
+    void anAssociationBeyondTheLimitIsRefusedAsLocalLimitExceeded() throws Exception {
+        start(0, 1);
+        LinkedList<PresentationContext> contexts = new LinkedList<>();
+        contexts.add(new PresentationContext((byte) 1, SOPClass.Verification, TransferSyntax.ImplicitVRLittleEndian));
+        Association held = AssociationFactory.createNewAssociation("localhost", port, "OSTEONODE", "STORESCU",
+                contexts, null, false);
+        try {
+            Dcmtk.Result echo = Dcmtk.echoscu(port, "STORESCU", "OSTEONODE");
+
+            assertThat(echo.exitCode()).isNotZero();
+            assertThat(echo.output()).contains("Rejected Transient").contains("Local Limit Exceeded");
+        } finally {
+            held.release();
+        }
+    }
+
+    /** The bytes after the File Meta Information: the data set as it travelled. */
+    private static byte[] dataSet(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        int groupLength = (bytes[140] & 0xff) | (bytes[141] & 0xff) << 8 | (bytes[142] & 0xff) << 16
+                | (bytes[143] & 0xff) << 24;
+        return Arrays.copyOfRange(bytes, 144 + groupLength, bytes.length);
+    }
+}
