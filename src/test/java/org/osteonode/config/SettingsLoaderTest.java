@@ -1,0 +1,118 @@
+package org.osteonode.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingsLoaderTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void defaultsMatchTheDesign() {
+        Settings settings = SettingsLoader.load(null, Map.of());
+
+        assertThat(settings.dicom().aeTitle()).isEqualTo("OSTEONODE");
+        assertThat(settings.dicom().port()).isEqualTo(11112);
+        assertThat(settings.dicom().allowedCallingAeTitles().allows("STORESCU")).isTrue();
+        assertThat(settings.dicom().allowedCallingAeTitles().allows("PACS")).isTrue();
+        assertThat(settings.dicom().allowedCallingAeTitles().allows("OTHER")).isFalse();
+        assertThat(settings.httpPort()).isEqualTo(8080);
+        assertThat(settings.dataDir()).isEqualTo(Path.of("var").toAbsolutePath());
+        assertThat(settings.database().embedded()).isTrue();
+        assertThat(settings.secretFile()).isEqualTo(settings.dataDir().resolve("secret.key"));
+        assertThat(settings.pipeline().retryDelay()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void theShippedFileDocumentsExactlyTheKnownKeysWithTheirDefaults() throws IOException {
+        Properties shipped = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of("conf/osteonode.properties"))) {
+            shipped.load(reader);
+        }
+        Map<String, String> asMap = new HashMap<>();
+        shipped.stringPropertyNames().forEach(k -> asMap.put(k, shipped.getProperty(k)));
+
+        assertThat(asMap).isEqualTo(SettingsLoader.defaults());
+    }
+
+    @Test
+    void fileOverridesDefaultsAndEnvironmentOverridesFile() throws IOException {
+        Path file = write("osteonode.dicom.port=104\nosteonode.dicom.ae-title=RADIOLOGY\n");
+
+        Settings settings = SettingsLoader.load(file, Map.of("OSTEONODE_DICOM_PORT", "4242", "PATH", "/bin"));
+
+        assertThat(settings.dicom().port()).isEqualTo(4242);
+        assertThat(settings.dicom().aeTitle()).isEqualTo("RADIOLOGY");
+    }
+
+    @Test
+    void environmentNamesFollowTheKeys() {
+        assertThat(SettingsLoader.environmentName("osteonode.dicom.allowed-calling-ae-titles"))
+                .isEqualTo("OSTEONODE_DICOM_ALLOWED_CALLING_AE_TITLES");
+    }
+
+    @Test
+    void unknownKeyInTheFileStopsStartUpNamingTheKey() throws IOException {
+        Path file = write("osteonode.dicom.prot=104\n");
+
+        assertThatThrownBy(() -> SettingsLoader.load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("osteonode.dicom.prot")
+                .hasMessageContaining("unknown key");
+    }
+
+    @Test
+    void unknownOsteonodeEnvironmentVariableStopsStartUpNamingIt() {
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_PROT", "1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("OSTEONODE_DICOM_PROT");
+    }
+
+    @Test
+    void badValuesStopStartUpNamingTheKey() {
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_PORT", "eleven")))
+                .hasMessageContaining("osteonode.dicom.port").hasMessageContaining("not a whole number");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_PORT", "70000")))
+                .hasMessageContaining("osteonode.dicom.port").hasMessageContaining("out of range");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_AE_TITLE", "SEVENTEEN_CHARS_XX")))
+                .hasMessageContaining("osteonode.dicom.ae-title");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_ALLOWED_CALLING_AE_TITLES", "A\\B")))
+                .hasMessageContaining("osteonode.dicom.allowed-calling-ae-titles");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DATA_DIR", "")))
+                .hasMessageContaining("osteonode.data-dir");
+    }
+
+    @Test
+    void starAllowsAnyCallingAeTitleAndEmptyRefusesAll() {
+        Settings any = SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_ALLOWED_CALLING_AE_TITLES", "*"));
+        Settings none = SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_ALLOWED_CALLING_AE_TITLES", ""));
+
+        assertThat(any.dicom().allowedCallingAeTitles().allows("ANYONE")).isTrue();
+        assertThat(none.dicom().allowedCallingAeTitles().allows("STORESCU")).isFalse();
+    }
+
+    @Test
+    void databasePasswordIsNotPrinted() {
+        Settings settings = SettingsLoader.load(null, Map.of("OSTEONODE_DB_PASSWORD", "hunter2"));
+
+        assertThat(settings.toString()).doesNotContain("hunter2");
+    }
+
+    private Path write(String text) throws IOException {
+        Path file = temp.resolve("osteonode.properties");
+        Files.writeString(file, text);
+        return file;
+    }
+}
