@@ -26,7 +26,7 @@ public final class Quarantine {
         this.dir = dir;
         this.metrics = metrics;
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, Spool.OWNER_ONLY_DIRECTORY);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create quarantine directory " + dir, e);
         }

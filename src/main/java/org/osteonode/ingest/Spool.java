@@ -10,8 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,6 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Spool {
     private static final String SUFFIX = ".dcm";
+    /** Spooled objects are identified data: only osteonode's own user may read them. */
+    static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Path dir;
     private final Path incoming;
@@ -37,7 +46,7 @@ public final class Spool {
         this.incoming = dir.resolve("incoming");
         this.minFreeBytes = minFreeBytes;
         try {
-            Files.createDirectories(incoming);
+            Files.createDirectories(incoming, OWNER_ONLY_DIRECTORY);
             this.fileStore = Files.getFileStore(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create spool directory " + dir, e);
@@ -77,7 +86,8 @@ public final class Spool {
     public Entry create() throws IOException {
         String name = String.format("%013d-%06d", System.currentTimeMillis(), sequence.incrementAndGet() % 1_000_000);
         Path part = incoming.resolve(name + ".part");
-        FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel channel = FileChannel.open(part, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                OWNER_ONLY_FILE);
         return new Entry(part, dir.resolve(name + SUFFIX), channel);
     }
 
