@@ -13,7 +13,8 @@ public record Settings(
         long spoolMinFreeBytes,
         Pipeline pipeline,
         Path secretFile,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        String logLevel) {
 
     /** The DICOM Application Entity that PACSs send to. */
     public record Dicom(

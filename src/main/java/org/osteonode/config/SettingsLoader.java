@@ -46,6 +46,7 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.pipeline.retry-delay-ms", "500");
         DEFAULTS.put("osteonode.deid.secret-file", "");
         DEFAULTS.put("osteonode.shutdown.grace-seconds", "30");
+        DEFAULTS.put("osteonode.log.level", "INFO");
     }
 
     private SettingsLoader() {
@@ -124,7 +125,8 @@ public final class SettingsLoader {
                         v.integer("osteonode.pipeline.max-attempts", 1, 100),
                         Duration.ofMillis(v.integer("osteonode.pipeline.retry-delay-ms", 0, 3_600_000))),
                 secretFile.isEmpty() ? dataDir.resolve("secret.key") : Path.of(secretFile),
-                Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)));
+                Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)),
+                v.oneOf("osteonode.log.level", Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")));
     }
 
     /** Typed access to the merged raw values; every failure names its key. */
@@ -144,6 +146,14 @@ public final class SettingsLoader {
             } catch (NumberFormatException e) {
                 throw new ConfigException(key, "'" + value + "' is not a whole number");
             }
+        }
+
+        String oneOf(String key, Set<String> allowed) {
+            String value = raw(key).toUpperCase(Locale.ROOT);
+            if (!allowed.contains(value)) {
+                throw new ConfigException(key, "'" + raw(key) + "' is not one of " + new java.util.TreeSet<>(allowed));
+            }
+            return value;
         }
 
         Path path(String key) {

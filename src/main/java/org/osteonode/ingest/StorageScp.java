@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -69,7 +68,13 @@ public final class StorageScp implements AutoCloseable {
                 });
         this.serverSocket = new ServerSocket();
         serverSocket.setReuseAddress(true);
-        serverSocket.bind(new InetSocketAddress(settings.port()), 128);
+        try {
+            serverSocket.bind(new InetSocketAddress(settings.port()), 128);
+        } catch (IOException e) {
+            serverSocket.close();
+            throw new IOException("cannot listen on DICOM port " + settings.port() + " (osteonode.dicom.port): "
+                    + e.getMessage(), e);
+        }
         this.acceptor = new Thread(this::acceptLoop, "dicom-acceptor");
     }
 

@@ -22,7 +22,11 @@ public final class HttpEndpoints implements AutoCloseable {
     private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
 
     public HttpEndpoints(int port, Metrics metrics) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(port), 16);
+        try {
+            server = HttpServer.create(new InetSocketAddress(port), 16);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on HTTP port " + port + " (osteonode.http.port): " + e.getMessage(), e);
+        }
         server.setExecutor(Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "http");
             thread.setDaemon(true);
