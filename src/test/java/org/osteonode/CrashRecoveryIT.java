@@ -27,10 +27,7 @@ class CrashRecoveryIT {
         String study = SyntheticDicom.newUid();
         List<Path> files = study(study);
         Path dataDir = temp.resolve("node");
-        try (NodeProcess node = new NodeProcess(dataDir)
-                .with("osteonode.pipeline.max-attempts", "100")
-                .with("osteonode.pipeline.retry-delay-ms", "200")
-                .start()) {
+        try (NodeProcess node = new NodeProcess(dataDir).start()) {
             // With its database gone, the node still acknowledges (the spool is durable) but cannot record.
             killEmbeddedPostgres(dataDir);
             Dcmtk.Result sent = Dcmtk.storescu(node.dicomPort(), "STORESCU", files);
@@ -61,6 +58,22 @@ class CrashRecoveryIT {
         try (NodeProcess restarted = new NodeProcess(dataDir).start()) {
             assertAllRecorded(restarted, study);
             assertThat(restarted.log()).doesNotContain("ERROR");
+        }
+    }
+
+    @Test
+    void anUnreadableObjectFoundInTheSpoolAtStartIsQuarantinedWithItsReason() throws Exception {
+        Path dataDir = temp.resolve("node");
+        Files.createDirectories(dataDir.resolve("spool"));
+        Files.write(dataDir.resolve("spool/1700000000000-000001.dcm"), "not DICOM".repeat(100).getBytes());
+
+        try (NodeProcess node = new NodeProcess(dataDir).start()) {
+            Path reason = dataDir.resolve("quarantine/1700000000000-000001.dcm.reason");
+            Poll.until(Duration.ofSeconds(30), "the object quarantined", () -> Files.exists(reason));
+            assertThat(Files.readString(reason)).contains("reason=unparseable");
+            assertThat(dataDir.resolve("quarantine/1700000000000-000001.dcm")).exists();
+            assertThat(node.spoolObjects()).isEmpty();
+            assertThat(node.metrics()).contains("osteonode_quarantined_total{reason=\"unparseable\"} 1.0");
         }
     }
 

@@ -11,15 +11,29 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /** {@code GET /health} (200 when ready, 503 otherwise, JSON) and {@code GET /metrics} (Prometheus text). */
 public final class HttpEndpoints implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
 
+    /** A check that takes longer (a database that does not answer) counts as DOWN; /health stays quick. */
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
+
     private final HttpServer server;
     private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    private final ExecutorService checkRunner = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "health-check");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public HttpEndpoints(int port, Metrics metrics) throws IOException {
         try {
@@ -33,8 +47,10 @@ public final class HttpEndpoints implements AutoCloseable {
             return thread;
         }));
         server.createContext("/health", exchange -> {
+            Map<String, CompletableFuture<Boolean>> running = new LinkedHashMap<>();
+            checks.forEach((name, check) -> running.put(name, CompletableFuture.supplyAsync(() -> safely(check), checkRunner)));
             Map<String, Boolean> results = new LinkedHashMap<>();
-            checks.forEach((name, check) -> results.put(name, safely(check)));
+            running.forEach((name, result) -> results.put(name, within(result, CHECK_TIMEOUT)));
             boolean up = !results.isEmpty() && results.values().stream().allMatch(Boolean::booleanValue);
             respond(exchange, up ? 200 : 503, "application/json", healthJson(up, results));
         });
@@ -51,6 +67,17 @@ public final class HttpEndpoints implements AutoCloseable {
     public void start() {
         server.start();
         log.info("event=http.listening port={} paths=/health,/metrics", server.getAddress().getPort());
+    }
+
+    private static boolean within(CompletableFuture<Boolean> result, Duration timeout) {
+        try {
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
     }
 
     private static boolean safely(BooleanSupplier check) {
@@ -84,5 +111,6 @@ public final class HttpEndpoints implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        checkRunner.shutdownNow();
     }
 }

@@ -11,19 +11,23 @@ import org.osteonode.ingest.ReceivedObject;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.UnreadableObjectException;
 import org.osteonode.observe.Metrics;
+import org.osteonode.store.DatabaseUnavailableException;
 import org.osteonode.store.InstanceIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
+import java.time.Duration;
 
 /**
  * The pipeline from the spool: read the header once, record the instance, release the spool file.
  * Failures are retried with exponential back-off; then the object goes to the quarantine with its reason.
+ * An unreadable object goes there at once; a database outage is waited out, never quarantined.
  */
 public final class IngestRoutes extends RouteBuilder {
     private static final Logger log = LoggerFactory.getLogger(IngestRoutes.class);
     static final String QUARANTINE = "direct:quarantine";
+    private static final Duration DATABASE_RETRY_CAP = Duration.ofSeconds(30);
 
     private final Settings.Pipeline settings;
     private final Spool spool;
@@ -59,6 +63,17 @@ public final class IngestRoutes extends RouteBuilder {
                 .maximumRedeliveries(0)
                 .handled(true)
                 .to(QUARANTINE);
+
+        // An outage is not the object's fault: keep it in the spool and wait, however long it takes. While
+        // the workers wait, the queue fills and receivers slow down; nothing is quarantined or lost.
+        onException(DatabaseUnavailableException.class)
+                .maximumRedeliveries(-1)
+                .redeliveryDelay(settings.retryDelay().toMillis())
+                .useExponentialBackOff()
+                .backOffMultiplier(2)
+                .maximumRedeliveryDelay(DATABASE_RETRY_CAP.toMillis())
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logStackTrace(false);
 
         from(receivedEndpoint(settings) + "&concurrentConsumers=" + settings.workers())
                 .routeId("received")

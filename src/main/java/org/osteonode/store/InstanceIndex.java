@@ -32,8 +32,19 @@ public final class InstanceIndex {
         this.pseudonymizer = pseudonymizer;
     }
 
-    /** @return true when the instance was recorded for the first time, false when it was re-sent */
+    /**
+     * @return true when the instance was recorded for the first time, false when it was re-sent
+     * @throws DatabaseUnavailableException when PostgreSQL cannot be reached; worth waiting for
+     */
     public boolean record(InstanceHeader header, long sizeBytes) throws SQLException {
+        try {
+            return upsert(header, sizeBytes);
+        } catch (SQLException e) {
+            throw DatabaseUnavailableException.isUnavailable(e) ? new DatabaseUnavailableException(e) : e;
+        }
+    }
+
+    private boolean upsert(InstanceHeader header, long sizeBytes) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(UPSERT)) {
             statement.setString(1, pseudonymizer.uid(header.sopInstanceUid()));

@@ -4,6 +4,8 @@ import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.network.PresentationContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.LinkedList;
 
@@ -21,6 +23,29 @@ class StoragePresentationContextPolicyTest {
 
         assertThat(context.getResultReason()).isEqualTo((byte) 0);
         assertThat(context.getTransferSyntaxUID()).isEqualTo(TransferSyntax.JPEGLS);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "CR,                      1.2.840.10008.5.1.4.1.1.1",
+        "DX for presentation,     1.2.840.10008.5.1.4.1.1.1.1",
+        "DX for processing,       1.2.840.10008.5.1.4.1.1.1.1.1",
+        "MG for presentation,     1.2.840.10008.5.1.4.1.1.1.2",
+        "CT,                      1.2.840.10008.5.1.4.1.1.2",
+        "MR,                      1.2.840.10008.5.1.4.1.1.4",
+        "US,                      1.2.840.10008.5.1.4.1.1.6.1",
+        "Secondary Capture,       1.2.840.10008.5.1.4.1.1.7",
+        "Basic Text SR,           1.2.840.10008.5.1.4.1.1.88.11",
+        "Comprehensive 3D SR,     1.2.840.10008.5.1.4.1.1.88.34",
+        "Grayscale Softcopy PR,   1.2.840.10008.5.1.4.1.1.11.1",
+        "Key Object Selection,    1.2.840.10008.5.1.4.1.1.88.59",
+    })
+    void acceptsTheStorageSopClassesAPacsSends(String name, String sopClass) {
+        PresentationContext context = context(sopClass, TransferSyntax.ExplicitVRLittleEndian);
+
+        apply(context);
+
+        assertThat(context.getResultReason()).as(name).isEqualTo((byte) 0);
     }
 
     @Test

@@ -1,0 +1,95 @@
+package org.osteonode;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.testing.Dcmtk;
+import org.osteonode.testing.NodeProcess;
+import org.osteonode.testing.Poll;
+import org.osteonode.testing.Ports;
+import org.osteonode.testing.SyntheticDicom;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** osteonode on a PostgreSQL server of its own (osteonode.db.url), and that server going away. */
+class ExternalDatabaseIT {
+    @TempDir
+    Path temp;
+
+    private final int port = Ports.free();
+    private EmbeddedPostgres server;
+
+    @Test
+    void recordsGoToTheConfiguredServerAndAnOutageIsWaitedOutWithoutQuarantine() throws Exception {
+        Path pgData = temp.resolve("pg");
+        server = startServer(pgData);
+        String study = SyntheticDicom.newUid();
+        List<Path> before = images(study, 1, 3);
+        List<Path> during = images(study, 4, 6);
+        try (NodeProcess node = new NodeProcess(temp.resolve("node"))
+                .with("osteonode.db.url", "jdbc:postgresql://localhost:" + port + "/postgres")
+                .with("osteonode.db.user", "postgres")
+                .with("osteonode.pipeline.retry-delay-ms", "100")
+                .start()) {
+            String studyKey = node.pseudonymizer().uid(study);
+            assertThat(Dcmtk.storescu(node.dicomPort(), "STORESCU", before).successes()).isEqualTo(3);
+            Poll.until(Duration.ofSeconds(30), "3 recorded on the server", () -> recorded(studyKey) == 3);
+            assertThat(node.dataDir().resolve("db")).doesNotExist();
+
+            server.close();
+            Dcmtk.Result sentDuringOutage = Dcmtk.storescu(node.dicomPort(), "STORESCU", during);
+            assertThat(sentDuringOutage.successes()).as("the spool is durable without the database").isEqualTo(3);
+            Poll.until(Duration.ofSeconds(30), "/health to report the outage",
+                    () -> node.health().statusCode() == 503);
+            // Well past the 4 attempts of osteonode.pipeline.max-attempts: an outage must not quarantine.
+            assertQuarantineStaysEmpty(node, Duration.ofSeconds(5));
+
+            server = startServer(pgData);
+            Poll.until(Duration.ofSeconds(90), "all 6 recorded after the server came back",
+                    () -> recorded(studyKey) == 6);
+            assertThat(node.spoolObjects()).isEmpty();
+            assertQuarantineStaysEmpty(node, Duration.ZERO);
+        } finally {
+            server.close();
+        }
+    }
+
+    private EmbeddedPostgres startServer(Path dataDir) throws Exception {
+        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir).setCleanDataDirectory(false).start();
+    }
+
+    private List<Path> images(String study, int from, int to) throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            files.add(SyntheticDicom.radiograph().study(study).instance(i).write(temp.resolve("img" + i + ".dcm")));
+        }
+        return files;
+    }
+
+    private long recorded(String studyKey) throws Exception {
+        try (Connection connection = server.getPostgresDatabase().getConnection();
+             ResultSet result = connection.createStatement()
+                     .executeQuery("select count(*) from instance where study_key = '" + studyKey + "'")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private static void assertQuarantineStaysEmpty(NodeProcess node, Duration period) throws Exception {
+        long deadline = System.nanoTime() + period.toNanos();
+        do {
+            try (var files = Files.list(node.dataDir().resolve("quarantine"))) {
+                assertThat(files).isEmpty();
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+    }
+}
