@@ -112,7 +112,7 @@ final class DimseMessageHandler extends PolicyAssociationAcceptor.DataHandler {
             try {
                 entry.write(pdv.getValue());
             } catch (IOException e) {
-                fail(CStoreStatus.OUT_OF_RESOURCES, "spool-write-failed", "osteonode could not write to disk");
+                spoolWriteFailed();
             }
         }
         if (pdv.isLastFragment()) {
@@ -140,7 +140,7 @@ final class DimseMessageHandler extends PolicyAssociationAcceptor.DataHandler {
             entry = spool.create();
             entry.write(meta.toByteArray());
         } catch (IOException e) {
-            fail(CStoreStatus.OUT_OF_RESOURCES, "spool-write-failed", "osteonode could not write to disk");
+            spoolWriteFailed();
         }
     }
 
@@ -150,7 +150,7 @@ final class DimseMessageHandler extends PolicyAssociationAcceptor.DataHandler {
         try {
             file = entry.commit();
         } catch (IOException e) {
-            fail(CStoreStatus.OUT_OF_RESOURCES, "spool-write-failed", "osteonode could not write to disk");
+            spoolWriteFailed();
             return;
         }
         entry = null;
@@ -173,6 +173,10 @@ final class DimseMessageHandler extends PolicyAssociationAcceptor.DataHandler {
     private void reject(Path file, int rejectStatus, String reason, String detail) throws IOException {
         quarantine.put(file, reason, detail);
         fail(rejectStatus, reason, "osteonode: " + detail);
+    }
+
+    private void spoolWriteFailed() throws IOException {
+        fail(CStoreStatus.OUT_OF_RESOURCES, "spool-write-failed", "osteonode could not write to disk");
     }
 
     private void fail(int failureStatus, String reason, String comment) throws IOException {
