@@ -2,6 +2,7 @@ package org.osteonode;
 
 import org.osteonode.config.Settings;
 import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.deid.ResearchArchiver;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.StorageScp;
@@ -9,8 +10,10 @@ import org.osteonode.observe.HttpEndpoints;
 import org.osteonode.observe.Metrics;
 import org.osteonode.route.IngestRoutes;
 import org.osteonode.route.Pipeline;
+import org.osteonode.store.Archive;
 import org.osteonode.store.Database;
 import org.osteonode.store.InstanceIndex;
+import org.osteonode.store.LabelStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +55,11 @@ public final class Node implements AutoCloseable {
         StorageScp scp = null;
         try {
             InstanceIndex index = new InstanceIndex(database.dataSource(), pseudonymizer);
-            pipeline = new Pipeline(settings.pipeline(),
-                    new IngestRoutes(settings.pipeline(), spool, quarantine, index, metrics), settings.shutdownGrace());
+            ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer,
+                    new Archive(settings.archiveDir(), settings.scratchDir()));
+            IngestRoutes routes = new IngestRoutes(settings.pipeline(), spool, quarantine, index, research,
+                    new LabelStore(database.dataSource()), metrics);
+            pipeline = new Pipeline(settings.pipeline(), routes, settings.shutdownGrace());
             scp = new StorageScp(settings.dicom(), spool, quarantine, pipeline, metrics);
             HttpEndpoints http = new HttpEndpoints(settings.httpPort(), metrics);
             Node node = new Node(settings, database, pipeline, scp, http);

@@ -1,5 +1,7 @@
 package org.osteonode.config;
 
+import org.osteonode.deid.DeidOptions;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -13,6 +15,7 @@ public record Settings(
         long spoolMinFreeBytes,
         Pipeline pipeline,
         Path secretFile,
+        DeidOptions deid,
         Duration shutdownGrace,
         String logLevel) {
 
@@ -56,6 +59,16 @@ public record Settings(
 
     public Path quarantineDir() {
         return dataDir.resolve("quarantine");
+    }
+
+    /** De-identified objects, one file each, under pseudonymous folders, and nothing else. */
+    public Path archiveDir() {
+        return dataDir.resolve("archive");
+    }
+
+    /** Files being written, outside the archive so that it never holds a partial object. */
+    public Path scratchDir() {
+        return dataDir.resolve("tmp");
     }
 
     public Path databaseDir() {

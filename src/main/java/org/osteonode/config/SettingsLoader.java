@@ -1,5 +1,7 @@
 package org.osteonode.config;
 
+import org.osteonode.deid.DeidOptions;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +47,15 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.pipeline.max-attempts", "4");
         DEFAULTS.put("osteonode.pipeline.retry-delay-ms", "500");
         DEFAULTS.put("osteonode.deid.secret-file", "");
+        DEFAULTS.put("osteonode.deid.retain-patient-characteristics", "true");
+        DEFAULTS.put("osteonode.deid.retain-longitudinal-modified-dates", "true");
+        DEFAULTS.put("osteonode.deid.clean-descriptors", "true");
+        DEFAULTS.put("osteonode.deid.retain-device-identity", "false");
+        DEFAULTS.put("osteonode.deid.retain-institution-identity", "false");
+        DEFAULTS.put("osteonode.deid.retain-uids", "false");
+        DEFAULTS.put("osteonode.deid.retain-safe-private", "false");
+        DEFAULTS.put("osteonode.deid.quarantine-modalities", "US,SC,OT");
+        DEFAULTS.put("osteonode.deid.max-date-shift-days", "365");
         DEFAULTS.put("osteonode.shutdown.grace-seconds", "30");
         DEFAULTS.put("osteonode.log.level", "INFO");
     }
@@ -125,6 +136,16 @@ public final class SettingsLoader {
                         v.integer("osteonode.pipeline.max-attempts", 1, 100),
                         Duration.ofMillis(v.integer("osteonode.pipeline.retry-delay-ms", 0, 3_600_000))),
                 secretFile.isEmpty() ? dataDir.resolve("secret.key") : Path.of(secretFile),
+                new DeidOptions(
+                        v.bool("osteonode.deid.retain-patient-characteristics"),
+                        v.bool("osteonode.deid.retain-longitudinal-modified-dates"),
+                        v.bool("osteonode.deid.clean-descriptors"),
+                        v.bool("osteonode.deid.retain-device-identity"),
+                        v.bool("osteonode.deid.retain-institution-identity"),
+                        v.bool("osteonode.deid.retain-uids"),
+                        v.bool("osteonode.deid.retain-safe-private"),
+                        v.codeStrings("osteonode.deid.quarantine-modalities"),
+                        v.integer("osteonode.deid.max-date-shift-days", 1, 36500)),
                 Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)),
                 v.oneOf("osteonode.log.level", Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")));
     }
@@ -146,6 +167,28 @@ public final class SettingsLoader {
             } catch (NumberFormatException e) {
                 throw new ConfigException(key, "'" + value + "' is not a whole number");
             }
+        }
+
+        boolean bool(String key) {
+            return switch (raw(key).toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new ConfigException(key, "'" + raw(key) + "' is neither true nor false");
+            };
+        }
+
+        /** A comma list of DICOM Code Strings (upper case letters, digits, space, underscore). */
+        Set<String> codeStrings(String key) {
+            Set<String> values = Arrays.stream(raw(key).split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .collect(Collectors.toUnmodifiableSet());
+            for (String value : values) {
+                if (!value.matches("[A-Z0-9_ ]{1,16}")) {
+                    throw new ConfigException(key, "'" + value + "' is not a DICOM code string such as US or SC");
+                }
+            }
+            return values;
         }
 
         String oneOf(String key, Set<String> allowed) {

@@ -78,6 +78,13 @@ public final class Pseudonymizer {
         return HexFormat.of().formatHex(digest, 0, 16);
     }
 
+    /** The patient's date shift: 1 to {@code maxDays} days, the same for every object of that patient. */
+    public int dateShiftDays(String issuerOfPatientId, String patientId, int maxDays) {
+        byte[] digest = hmac("date-shift", issuerOfPatientId + "\u0000" + patientId);
+        long value = new BigInteger(1, Arrays.copyOf(digest, 8)).longValue();
+        return 1 + (int) Math.floorMod(value, (long) maxDays);
+    }
+
     private byte[] hmac(String domain, String value) {
         Mac mac;
         try {

@@ -44,11 +44,26 @@ public final class Quarantine {
      */
     public Path put(Path object, String reason, String detail) throws IOException {
         Path target = dir.resolve(object.getFileName());
-        Path reasonFile = dir.resolve(object.getFileName() + ".reason");
+        writeReason(target, reason, detail);
+        Files.move(object, target, StandardCopyOption.ATOMIC_MOVE);
+        return quarantined(target, reason, detail);
+    }
+
+    /** As {@link #put}, but leaves the original where it is (offline de-identification of a folder). */
+    public Path copy(Path object, String name, String reason, String detail) throws IOException {
+        Path target = dir.resolve(name);
+        writeReason(target, reason, detail);
+        Files.copy(object, target, StandardCopyOption.REPLACE_EXISTING);
+        return quarantined(target, reason, detail);
+    }
+
+    private static void writeReason(Path target, String reason, String detail) throws IOException {
         String text = "reason=" + reason + "\ndetail=" + detail.replace('\n', ' ') + "\nquarantined-at="
                 + Instant.now() + "\n";
-        Files.writeString(reasonFile, text, StandardCharsets.UTF_8);
-        Files.move(object, target, StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(target.resolveSibling(target.getFileName() + ".reason"), text, StandardCharsets.UTF_8);
+    }
+
+    private Path quarantined(Path target, String reason, String detail) throws IOException {
         Spool.syncDirectory(dir);
         metrics.quarantined(reason);
         log.warn("event=quarantined file={} reason={} detail=\"{}\"", target.getFileName(), reason, detail);

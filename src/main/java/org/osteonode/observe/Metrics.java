@@ -3,6 +3,7 @@ package org.osteonode.observe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -59,6 +60,12 @@ public final class Metrics {
     /** osteonode_quarantined_total{reason}. */
     public void quarantined(String reason) {
         registry.counter("osteonode.quarantined", "reason", reason).increment();
+    }
+
+    /** osteonode_deid_seconds: de-identification of one object into the archive, labels included. */
+    public Timer deidentification() {
+        return Timer.builder("osteonode.deid").description("research path: read, de-identify, archive one object")
+                .register(registry);
     }
 
     /** osteonode_spool_bytes: acknowledged objects waiting to be processed. */

@@ -1,0 +1,284 @@
+package org.osteonode.deid;
+
+import com.pixelmed.dicom.AgeStringAttribute;
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.CodeStringAttribute;
+import com.pixelmed.dicom.CodedSequenceItem;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.LongStringAttribute;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.TagFromName;
+import org.osteonode.deid.ConfidentialityProfile.Resolution;
+import org.osteonode.labels.PatientAge;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
+
+/**
+ * PS3.15 Annex E de-identification of one object's attributes: the Basic Application Level Confidentiality
+ * Profile over the whole of Table E.1-1, at every sequence depth, with the options of {@link DeidOptions};
+ * keyed pseudonyms for the patient and every UID; one date shift per patient. Deterministic: the same
+ * input and secret always give the same output.
+ *
+ * <p>Pixel data is never decoded, so pixels with burned-in text cannot be cleaned: such objects are refused.
+ */
+public final class Deidentifier {
+    /** osteonode's own additions (PS3.15 E.1.1 and E.3): said in the object, so no reader has to guess. */
+    private static final String METHOD = "osteonode PS3.15 Annex E Basic Profile";
+
+    /**
+     * Attributes that Table E.1-1 lets a de-identifier remove (X/Z, X/D, X/Z/D, Z/D) but that the IODs
+     * osteonode archives (CR, DX, MG, CT, MR) require: Z keeps them empty (Type 2), D gives a dummy (Type 1).
+     * Grown from what dciodvfy reports; anything not here is removed.
+     */
+    private static final Map<Integer, ConfidentialityProfile.Action> REQUIRED_BY_IOD = Map.of();
+
+    private final ConfidentialityProfile profile;
+    private final DeidOptions options;
+    private final Pseudonymizer pseudonymizer;
+    private final UnaryOperator<String> descriptorCleaner;
+
+    public Deidentifier(ConfidentialityProfile profile, DeidOptions options, Pseudonymizer pseudonymizer,
+            UnaryOperator<String> descriptorCleaner) {
+        this.profile = profile;
+        this.options = options;
+        this.pseudonymizer = pseudonymizer;
+        this.descriptorCleaner = descriptorCleaner;
+    }
+
+    /**
+     * De-identifies {@code list} in place (File Meta Information excluded: the writer makes a new one).
+     *
+     * @throws DeidentificationRefusedException when the pixels may carry burned-in text, or there are none
+     */
+    public DeidentifiedObject deidentify(AttributeList list) throws DeidentificationRefusedException, DicomException {
+        refuseWhatCannotBeCleaned(list);
+        String patientId = value(list, TagFromName.PatientID);
+        String issuer = value(list, TagFromName.IssuerOfPatientID);
+        String patientKey = pseudonymizer.patient(issuer, patientId);
+        DateShifter dates = new DateShifter(pseudonymizer.dateShiftDays(issuer, patientId, options.maxDateShiftDays()));
+        OptionalInt age = PatientAge.years(list);
+
+        Pass pass = new Pass(patientKey, dates);
+        list.removeGroup(0x0002); // the writer makes new File Meta Information from the de-identified data set
+        list.removeGroupLengthAttributes();
+        if (options.retainSafePrivate()) {
+            // Retain Safe Private: what PixelMed's list of known-safe private attributes does not name goes.
+            list.removeUnsafePrivateAttributes();
+        }
+        pass.apply(list);
+        if (options.retainPatientCharacteristics() && age.isPresent()) {
+            put(list, new AgeStringAttribute(TagFromName.PatientAge), PatientAge.ageString(age.getAsInt()));
+        }
+        mark(list);
+        return new DeidentifiedObject(list, patientKey,
+                value(list, TagFromName.StudyInstanceUID), value(list, TagFromName.SeriesInstanceUID),
+                value(list, TagFromName.SOPInstanceUID), dates.daysBack());
+    }
+
+    private void refuseWhatCannotBeCleaned(AttributeList list) throws DeidentificationRefusedException {
+        if (list.get(TagFromName.PixelData) == null) {
+            throw new DeidentificationRefusedException("not-an-image", "no Pixel Data: only images are archived");
+        }
+        if (value(list, TagFromName.BurnedInAnnotation).equalsIgnoreCase("YES")) {
+            throw new DeidentificationRefusedException("burned-in-annotation",
+                    "Burned In Annotation is YES: pixels may show identifying text");
+        }
+        String modality = value(list, TagFromName.Modality);
+        if (options.quarantineModalities().contains(modality)) {
+            throw new DeidentificationRefusedException("burned-in-modality", modality
+                    + " images usually carry burned-in text (osteonode.deid.quarantine-modalities)");
+        }
+    }
+
+    /** One object's walk through its attributes, at every depth, with the patient's pseudonym and date shift. */
+    private final class Pass {
+        private final String patientKey;
+        private final DateShifter dates;
+
+        Pass(String patientKey, DateShifter dates) {
+            this.patientKey = patientKey;
+            this.dates = dates;
+        }
+
+        void apply(AttributeList list) throws DicomException {
+            boolean removeOverlays = false;
+            boolean removeCurves = false;
+            for (AttributeTag tag : new ArrayList<>(list.keySet())) {
+                Attribute attribute = list.get(tag);
+                if (tag.equals(TagFromName.PatientName) || tag.equals(TagFromName.PatientID)) {
+                    replace(attribute, patientKey);
+                    continue;
+                }
+                Resolution resolution = profile.resolve(tag.getGroup(), tag.getElement());
+                ConfidentialityProfile.Action action = required(tag, resolution.action());
+                switch (action) {
+                    case REMOVE -> {
+                        list.remove(tag);
+                        removeOverlays |= tag.isOverlayGroup();
+                        removeCurves |= tag.isCurveGroup();
+                    }
+                    case EMPTY -> empty(attribute);
+                    case DUMMY -> dummy(attribute);
+                    case KEEP, NOT_LISTED, REPLACE_UIDS_INSIDE -> keepOrShift(attribute, action);
+                    case CLEAN -> clean(list, attribute, resolution.reason());
+                    case REPLACE_UID -> replaceUids(attribute);
+                    default -> throw new IllegalStateException("unresolved action " + action + " for " + tag);
+                }
+            }
+            // An overlay or curve without its data is a broken module, and its other attributes (labels,
+            // descriptions) can identify too: remove the whole repeating group.
+            if (removeOverlays || removeCurves) {
+                for (AttributeTag tag : new ArrayList<>(list.keySet())) {
+                    if ((removeOverlays && tag.isOverlayGroup()) || (removeCurves && tag.isCurveGroup())) {
+                        list.remove(tag);
+                    }
+                }
+            }
+        }
+
+        private void keepOrShift(Attribute attribute, ConfidentialityProfile.Action action) throws DicomException {
+            if (attribute instanceof SequenceAttribute sequence) {
+                items(sequence);
+            } else if (action == ConfidentialityProfile.Action.NOT_LISTED) {
+                // Table E.1-1 names the dates it knows; a date anywhere else is still a date.
+                shiftDates(attribute);
+            }
+        }
+
+        private void clean(AttributeList list, Attribute attribute, ConfidentialityProfile.Reason reason)
+                throws DicomException {
+            if (attribute instanceof SequenceAttribute sequence) {
+                items(sequence);
+                return;
+            }
+            String vr = attribute.getVRAsString();
+            if (vr.equals("DA") || vr.equals("DT")) {
+                shiftDates(attribute);
+            } else if (reason == ConfidentialityProfile.Reason.CLEAN_DESCRIPTORS
+                    || reason == ConfidentialityProfile.Reason.PATIENT_CHARACTERISTICS
+                    || reason == ConfidentialityProfile.Reason.DEVICE_IDENTITY) {
+                String cleaned = descriptorCleaner.apply(String.join(" ", strings(attribute)));
+                if (cleaned.isEmpty()) {
+                    list.remove(attribute.getTag());
+                } else {
+                    replace(attribute, cleaned);
+                }
+            }
+            // Other cleaning keeps the value: times and time zone offsets under Modified Dates identify no one,
+            // and private attributes left under Retain Safe Private are the ones known to be safe.
+        }
+
+        private void items(SequenceAttribute sequence) throws DicomException {
+            for (int i = 0; i < sequence.getNumberOfItems(); i++) {
+                apply(sequence.getItem(i).getAttributeList());
+            }
+        }
+
+        private void shiftDates(Attribute attribute) throws DicomException {
+            String vr = attribute.getVRAsString();
+            if (!vr.equals("DA") && !vr.equals("DT")) {
+                return;
+            }
+            List<String> shifted = new ArrayList<>();
+            for (String value : strings(attribute)) {
+                String moved = vr.equals("DA") ? dates.shiftDate(value) : dates.shiftDateTime(value);
+                if (moved == null) {
+                    attribute.removeValues();
+                    return;
+                }
+                shifted.add(moved);
+            }
+            attribute.removeValues();
+            for (String value : shifted) {
+                attribute.addValue(value);
+            }
+        }
+
+        private void replaceUids(Attribute attribute) throws DicomException {
+            if (attribute instanceof SequenceAttribute sequence) {
+                items(sequence);
+                return;
+            }
+            List<String> replaced = new ArrayList<>();
+            for (String uid : strings(attribute)) {
+                replaced.add(pseudonymizer.uid(uid));
+            }
+            attribute.removeValues();
+            for (String uid : replaced) {
+                attribute.addValue(uid);
+            }
+        }
+
+        private void empty(Attribute attribute) throws DicomException {
+            if (attribute instanceof SequenceAttribute sequence) {
+                sequence.removeValues();
+            } else {
+                attribute.removeValues();
+            }
+        }
+
+        private void dummy(Attribute attribute) throws DicomException {
+            if (attribute instanceof SequenceAttribute) {
+                // A sequence's dummy would have to be invented content; an empty one identifies no one.
+                empty(attribute);
+                return;
+            }
+            String dummy = DummyValues.forVr(attribute.getVRAsString());
+            if (dummy == null) {
+                attribute.removeValues();
+            } else {
+                replace(attribute, dummy);
+            }
+        }
+    }
+
+    private ConfidentialityProfile.Action required(AttributeTag tag, ConfidentialityProfile.Action action) {
+        return switch (action) {
+            case REMOVE_UNLESS_REQUIRED -> REQUIRED_BY_IOD.getOrDefault(tag(tag), ConfidentialityProfile.Action.REMOVE);
+            case EMPTY_UNLESS_REQUIRED -> REQUIRED_BY_IOD.getOrDefault(tag(tag), ConfidentialityProfile.Action.EMPTY);
+            default -> action;
+        };
+    }
+
+    /** Patient Identity Removed, De-identification Method (and its codes), Longitudinal Temporal Information Modified. */
+    private void mark(AttributeList list) throws DicomException {
+        put(list, new CodeStringAttribute(TagFromName.PatientIdentityRemoved), "YES");
+        put(list, new LongStringAttribute(TagFromName.DeidentificationMethod), METHOD);
+        SequenceAttribute codes = new SequenceAttribute(TagFromName.DeidentificationMethodCodeSequence);
+        for (DeidentificationMethod method : DeidentificationMethod.applied(options)) {
+            codes.addItem(new CodedSequenceItem(method.code(), "DCM", method.meaning()).getAttributeList());
+        }
+        list.put(codes);
+        put(list, new CodeStringAttribute(TagFromName.LongitudinalTemporalInformationModified),
+                options.retainLongitudinalModifiedDates() ? "MODIFIED" : "REMOVED");
+    }
+
+    private static void replace(Attribute attribute, String value) throws DicomException {
+        attribute.removeValues();
+        attribute.addValue(value);
+    }
+
+    private static void put(AttributeList list, Attribute attribute, String value) throws DicomException {
+        attribute.addValue(value);
+        list.put(attribute);
+    }
+
+    private static String[] strings(Attribute attribute) throws DicomException {
+        String[] values = attribute.getStringValues();
+        return values == null ? new String[0] : values;
+    }
+
+    private static String value(AttributeList list, AttributeTag tag) {
+        return Attribute.getSingleStringValueOrEmptyString(list, tag).trim();
+    }
+
+    private static int tag(AttributeTag tag) {
+        return tag.getGroup() << 16 | tag.getElement();
+    }
+}

@@ -1,0 +1,82 @@
+package org.osteonode.store;
+
+import org.osteonode.labels.ProxyLabels;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+
+/** Writes proxy labels in batches, one transaction each; an image already labelled is left as it is. */
+public final class LabelStore {
+    private static final String INSERT = """
+            insert into image_label (sop_instance_key, series_key, study_key, patient_key, modality, sop_class_uid,
+                body_part, body_part_source, body_part_hints, age_years, age_band, sex, view_position, laterality,
+                manufacturer, model, rows, columns, pixel_spacing_row_mm, pixel_spacing_column_mm, bits_stored,
+                photometric_interpretation, study_date_shifted)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            on conflict (sop_instance_key) do nothing
+            """;
+
+    private final DataSource dataSource;
+
+    public LabelStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** @return how many images were labelled for the first time */
+    public int write(List<ProxyLabels> batch) throws SQLException {
+        try {
+            return insert(batch);
+        } catch (SQLException e) {
+            throw DatabaseUnavailableException.isUnavailable(e) ? new DatabaseUnavailableException(e) : e;
+        }
+    }
+
+    private int insert(List<ProxyLabels> batch) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(INSERT)) {
+            connection.setAutoCommit(false);
+            for (ProxyLabels labels : batch) {
+                bind(statement, labels);
+                statement.addBatch();
+            }
+            int inserted = 0;
+            for (int count : statement.executeBatch()) {
+                inserted += Math.max(count, 0);
+            }
+            connection.commit();
+            return inserted;
+        }
+    }
+
+    private static void bind(PreparedStatement statement, ProxyLabels labels) throws SQLException {
+        int i = 0;
+        statement.setString(++i, labels.sopInstanceKey());
+        statement.setString(++i, labels.seriesKey());
+        statement.setString(++i, labels.studyKey());
+        statement.setString(++i, labels.patientKey());
+        statement.setString(++i, labels.modality());
+        statement.setString(++i, labels.sopClassUid());
+        statement.setString(++i, labels.bodyPart().name());
+        statement.setString(++i, labels.bodyPartSource());
+        statement.setString(++i, labels.bodyPartHints());
+        statement.setObject(++i, labels.ageYears(), Types.SMALLINT);
+        statement.setString(++i, labels.ageBand());
+        statement.setString(++i, labels.sex());
+        statement.setString(++i, labels.viewPosition());
+        statement.setString(++i, labels.laterality());
+        statement.setString(++i, labels.manufacturer());
+        statement.setString(++i, labels.model());
+        statement.setInt(++i, labels.rows());
+        statement.setInt(++i, labels.columns());
+        statement.setObject(++i, labels.pixelSpacingRowMm(), Types.DOUBLE);
+        statement.setObject(++i, labels.pixelSpacingColumnMm(), Types.DOUBLE);
+        statement.setInt(++i, labels.bitsStored());
+        statement.setString(++i, labels.photometricInterpretation());
+        statement.setDate(++i, labels.shiftedStudyDate() == null ? null : Date.valueOf(labels.shiftedStudyDate()));
+    }
+}
