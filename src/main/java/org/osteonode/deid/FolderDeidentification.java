@@ -61,10 +61,13 @@ public final class FolderDeidentification {
                     if (!hasDicomPreamble(file)) {
                         notDicom.incrementAndGet();
                     } else {
-                        switch (archiver.archive(file)) {
-                            case ResearchArchiver.Outcome.Archived a -> archived.incrementAndGet();
-                            case ResearchArchiver.Outcome.Skipped s -> skipped.incrementAndGet();
-                            case ResearchArchiver.Outcome.Refused r -> quarantine(file, name, r.reason(), r.detail(), quarantined);
+                        ResearchArchiver.Outcome outcome = archiver.archive(file);
+                        if (outcome instanceof ResearchArchiver.Outcome.Refused refused) {
+                            quarantine(file, name, refused.reason(), refused.detail(), quarantined);
+                        } else if (outcome instanceof ResearchArchiver.Outcome.Skipped) {
+                            skipped.incrementAndGet();
+                        } else {
+                            archived.incrementAndGet();
                         }
                     }
                 } catch (com.pixelmed.dicom.DicomException e) {

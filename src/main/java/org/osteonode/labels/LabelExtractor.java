@@ -75,11 +75,9 @@ public final class LabelExtractor {
                         value(item, TagFromName.CodingSchemeDesignator), value(item, TagFromName.CodeMeaning)));
             }
         }
-        String laterality = value(list, TagFromName.ImageLaterality);
         return new BodyPartHints(value(list, TagFromName.BodyPartExamined), regions,
-                value(list, TagFromName.StudyDescription), value(list, TagFromName.SeriesDescription),
-                value(list, TagFromName.ProtocolName), value(list, TagFromName.ViewPosition),
-                laterality.isEmpty() ? value(list, TagFromName.Laterality) : laterality);
+                value(list, TagFromName.ProtocolName), value(list, TagFromName.SeriesDescription),
+                value(list, TagFromName.StudyDescription), value(list, TagFromName.ViewPosition));
     }
 
     /** Pixel Spacing, or for projection radiographs without it, Imager Pixel Spacing (row, column in mm). */

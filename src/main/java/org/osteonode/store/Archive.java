@@ -4,10 +4,7 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.FileMetaInformation;
 import org.osteonode.deid.DeidentifiedObject;
 
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -53,11 +50,11 @@ public final class Archive {
         Path target = pathOf(object);
         FileMetaInformation.addFileMetaInformation(object.attributes(), transferSyntaxUid, SOURCE_AE_TITLE);
         Path part = Files.createTempFile(scratch, "archive-", ".part");
-        try (FileOutputStream file = new FileOutputStream(part.toFile());
-             OutputStream out = new BufferedOutputStream(file, 256 * 1024)) {
-            object.attributes().write(out, transferSyntaxUid, true, false);
-            out.flush();
-            file.getChannel().force(true);
+        try {
+            object.attributes().write(part.toFile(), transferSyntaxUid, true, true);
+            try (FileChannel written = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                written.force(true);
+            }
         } catch (IOException | DicomException | RuntimeException e) {
             Files.deleteIfExists(part);
             throw e;
