@@ -111,8 +111,13 @@ public final class Deidentifier {
             boolean removeCurves = false;
             for (AttributeTag tag : new ArrayList<>(list.keySet())) {
                 Attribute attribute = list.get(tag);
-                if (tag.equals(TagFromName.PatientName) || tag.equals(TagFromName.PatientID)) {
+                if (tag.equals(TagFromName.PatientID)) {
                     replace(attribute, patientKey);
+                    continue;
+                }
+                if (tag.equals(TagFromName.PatientName)) {
+                    // The pseudonym as family name; the delimiter keeps it from reading as the retired ACR-NEMA form.
+                    replace(attribute, patientKey + "^");
                     continue;
                 }
                 Resolution resolution = profile.resolve(tag.getGroup(), tag.getElement());

@@ -31,7 +31,7 @@ class DeidentifierTest {
 
         String patientKey = PSEUDONYMIZER.patient("", "MRN1234");
         assertThat(value(list, TagFromName.PatientID)).isEqualTo(patientKey);
-        assertThat(value(list, TagFromName.PatientName)).isEqualTo(patientKey);
+        assertThat(value(list, TagFromName.PatientName)).isEqualTo(patientKey + "^");
         assertThat(value(list, TagFromName.SOPInstanceUID)).isEqualTo(PSEUDONYMIZER.uid(image.sopInstanceUid()));
         assertThat(value(list, TagFromName.StudyInstanceUID)).isEqualTo(PSEUDONYMIZER.uid(image.studyInstanceUid()));
         assertThat(result.sopInstanceKey()).isEqualTo(value(list, TagFromName.SOPInstanceUID));
