@@ -72,7 +72,7 @@ class CrashRecoveryIT {
             Poll.until(Duration.ofSeconds(30), "the object quarantined", () -> Files.exists(reason));
             assertThat(Files.readString(reason)).contains("reason=unparseable");
             assertThat(dataDir.resolve("quarantine/1700000000000-000001.dcm")).exists();
-            assertThat(node.spoolObjects()).isEmpty();
+            Poll.until(Duration.ofSeconds(10), "the spool released", () -> node.spoolObjects().isEmpty());
             assertThat(node.metrics()).contains("osteonode_quarantined_total{reason=\"unparseable\"} 1.0");
         }
     }

@@ -55,7 +55,7 @@ class ExternalDatabaseIT {
             server = startServer(pgData);
             Poll.until(Duration.ofSeconds(90), "all 6 recorded after the server came back",
                     () -> recorded(studyKey) == 6);
-            assertThat(node.spoolObjects()).isEmpty();
+            Poll.until(Duration.ofSeconds(30), "the spool released", () -> node.spoolObjects().isEmpty());
             assertQuarantineStaysEmpty(node, Duration.ZERO);
         } finally {
             server.close();
