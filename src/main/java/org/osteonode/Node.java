@@ -56,7 +56,7 @@ public final class Node implements AutoCloseable {
         try {
             InstanceIndex index = new InstanceIndex(database.dataSource(), pseudonymizer);
             ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer,
-                    new Archive(settings.archiveDir(), settings.scratchDir()));
+                    new Archive(settings.archiveDir(), settings.scratchDir(), true));
             IngestRoutes routes = new IngestRoutes(settings.pipeline(), spool, quarantine, index, research,
                     new LabelStore(database.dataSource()), metrics);
             pipeline = new Pipeline(settings.pipeline(), routes, settings.shutdownGrace());

@@ -47,7 +47,8 @@ final class DeidCommand implements Callable<Integer> {
         Path scratch = Files.createTempDirectory(output.getParent(), ".osteonode-deid-");
         try {
             ResearchArchiver archiver = ResearchArchiver.create(settings.deid(),
-                    Pseudonymizer.fromSecretFile(settings.secretFile()), new Archive(output, scratch));
+                    // like cp, leave flushing to the operating system: the originals stay where they are
+                    Pseudonymizer.fromSecretFile(settings.secretFile()), new Archive(output, scratch, false));
             Quarantine quarantine = new Quarantine(quarantinePath, new Metrics());
             List<Path> files = FolderDeidentification.filesUnder(in);
             Progress progress = new Progress(System.err, files.size());

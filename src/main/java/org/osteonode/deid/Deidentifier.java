@@ -25,7 +25,8 @@ import java.util.function.UnaryOperator;
  * keyed pseudonyms for the patient and every UID; one date shift per patient. Deterministic: the same
  * input and secret always give the same output.
  *
- * <p>Pixel data is never decoded, so pixels with burned-in text cannot be cleaned: such objects are refused.
+ * <p>Pixel data is never decoded (the caller may even leave it out of {@code list} and copy it unread), so
+ * pixels with burned-in text cannot be cleaned: such objects are refused.
  */
 public final class Deidentifier {
     /** osteonode's own additions (PS3.15 E.1.1 and E.3): said in the object, so no reader has to guess. */
@@ -54,7 +55,7 @@ public final class Deidentifier {
     /**
      * De-identifies {@code list} in place (File Meta Information excluded: the writer makes a new one).
      *
-     * @throws DeidentificationRefusedException when the pixels may carry burned-in text, or there are none
+     * @throws DeidentificationRefusedException when the pixels may carry burned-in text
      */
     public DeidentifiedObject deidentify(AttributeList list) throws DeidentificationRefusedException, DicomException {
         refuseWhatCannotBeCleaned(list);
@@ -82,9 +83,6 @@ public final class Deidentifier {
     }
 
     private void refuseWhatCannotBeCleaned(AttributeList list) throws DeidentificationRefusedException {
-        if (list.get(TagFromName.PixelData) == null) {
-            throw new DeidentificationRefusedException("not-an-image", "no Pixel Data: only images are archived");
-        }
         if (value(list, TagFromName.BurnedInAnnotation).equalsIgnoreCase("YES")) {
             throw new DeidentificationRefusedException("burned-in-annotation",
                     "Burned In Annotation is YES: pixels may show identifying text");

@@ -3,13 +3,17 @@ package org.osteonode.deid;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
 import org.osteonode.labels.BodyPartNormalizer;
 import org.osteonode.labels.LabelExtractor;
 import org.osteonode.labels.ProxyLabels;
 import org.osteonode.store.Archive;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -49,20 +53,36 @@ public final class ResearchArchiver {
         }
     }
 
+    /**
+     * Reads the attributes up to Pixel Data, and copies the Pixel Data element itself unread into the archive;
+     * only a deflated data set, which cannot be cut at a byte offset, is read whole.
+     */
     public Outcome archive(Path object) throws IOException, DicomException {
         AttributeList list = new AttributeList();
-        list.read(object.toFile());
+        long stoppedAt;
+        try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(object), 65536))) {
+            stoppedAt = list.read(in, TagFromName.PixelData);
+        }
         String transferSyntax = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
+        PixelDataElement pixels = null;
+        if (new TransferSyntax(transferSyntax).isDeflated()) {
+            list = new AttributeList();
+            list.read(object.toFile());
+        } else {
+            // the parser stops after reading the tag of Pixel Data: the element starts 4 bytes earlier
+            pixels = PixelDataElement.locate(object, stoppedAt - 4, transferSyntax);
+        }
+        if (pixels == null && list.get(TagFromName.PixelData) == null) {
+            return new Outcome.Skipped("not-an-image");
+        }
         LabelExtractor.Observed observed = labels.observe(list);
         DeidentifiedObject deidentified;
         try {
             deidentified = deidentifier.deidentify(list);
         } catch (DeidentificationRefusedException e) {
-            return e.reason().equals("not-an-image")
-                    ? new Outcome.Skipped(e.reason())
-                    : new Outcome.Refused(e.reason(), e.getMessage());
+            return new Outcome.Refused(e.reason(), e.getMessage());
         }
-        Path file = archive.write(deidentified, transferSyntax);
+        Path file = archive.write(deidentified, transferSyntax, pixels);
         return new Outcome.Archived(file, observed.labels(deidentified));
     }
 }

@@ -48,7 +48,7 @@ class DeidentificationCorpusTest {
 
     private static ResearchArchiver archiver(Path out) {
         return ResearchArchiver.create(DeidOptions.defaults(), new Pseudonymizer(SECRET),
-                new Archive(out, temp.resolve("scratch")));
+                new Archive(out, temp.resolve("scratch"), true));
     }
 
     @Test
