@@ -64,13 +64,15 @@ public final class ResearchArchiver {
             stoppedAt = list.read(in, TagFromName.PixelData);
         }
         String transferSyntax = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
-        PixelDataElement pixels = null;
-        if (new TransferSyntax(transferSyntax).isDeflated()) {
+        boolean stoppedBeforeTheEnd = stoppedAt < Files.size(object);
+        // the parser stops after reading the tag of Pixel Data: the element starts 4 bytes earlier
+        PixelDataElement pixels = stoppedBeforeTheEnd && !new TransferSyntax(transferSyntax).isDeflated()
+                ? PixelDataElement.locate(object, stoppedAt - 4, transferSyntax)
+                : null;
+        if (pixels == null && stoppedBeforeTheEnd) {
+            // deflated, or pixel data this reader cannot delimit: read it whole (slower, same result)
             list = new AttributeList();
             list.read(object.toFile());
-        } else {
-            // the parser stops after reading the tag of Pixel Data: the element starts 4 bytes earlier
-            pixels = PixelDataElement.locate(object, stoppedAt - 4, transferSyntax);
         }
         if (pixels == null && list.get(TagFromName.PixelData) == null) {
             return new Outcome.Skipped("not-an-image");

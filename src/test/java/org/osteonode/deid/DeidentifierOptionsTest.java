@@ -1,0 +1,100 @@
+package org.osteonode.deid;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.LongStringAttribute;
+import com.pixelmed.dicom.ShortStringAttribute;
+import com.pixelmed.dicom.TagFromName;
+import org.junit.jupiter.api.Test;
+import org.osteonode.testing.SyntheticDicom;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each option of osteonode.deid.* switches what Table E.1-1 says it switches. */
+class DeidentifierOptionsTest {
+    private static final Pseudonymizer PSEUDONYMIZER =
+            new Pseudonymizer("options-test-secret-options-test-secret".getBytes(StandardCharsets.UTF_8));
+    private static final AttributeTag PRIVATE_CREATOR = new AttributeTag(0x0019, 0x0010);
+    private static final AttributeTag PRIVATE_VALUE = new AttributeTag(0x0019, 0x1001);
+
+    @Test
+    void withEveryOptionOffOnlyTheBasicProfileApplies() throws Exception {
+        AttributeList list = deidentify(options(false, false, false, false, false, false, false));
+
+        assertThat(list.get(TagFromName.PatientAge)).isNull();
+        assertThat(value(list, TagFromName.PatientSex)).isEmpty();
+        assertThat(value(list, TagFromName.StudyDate)).isEmpty();
+        assertThat(list.get(TagFromName.StudyDescription)).isNull();
+        assertThat(list.get(TagFromName.StationName)).isNull();
+        assertThat(list.get(TagFromName.InstitutionName)).isNull();
+        assertThat(list.get(PRIVATE_VALUE)).isNull();
+        assertThat(value(list, TagFromName.LongitudinalTemporalInformationModified)).isEqualTo("REMOVED");
+        assertThat(codes(list)).isEqualTo(1);
+    }
+
+    @Test
+    void retainOptionsKeepWhatTheyName() throws Exception {
+        SyntheticDicom image = SyntheticDicom.radiograph();
+        AttributeList list = image.attributes();
+        addIdentities(list);
+
+        deidentifier(options(true, true, true, true, true, true, false)).deidentify(list);
+
+        assertThat(value(list, TagFromName.PatientAge)).isEqualTo("074Y");
+        assertThat(value(list, TagFromName.StationName)).isEqualTo("XRAY1");
+        assertThat(value(list, TagFromName.InstitutionName)).isEqualTo("GENERAL HOSPITAL");
+        assertThat(value(list, TagFromName.SOPInstanceUID)).isEqualTo(image.sopInstanceUid());
+        assertThat(value(list, TagFromName.StudyDescription)).isEqualTo("LUMBAR SPINE");
+        assertThat(codes(list)).isEqualTo(7);
+    }
+
+    @Test
+    void retainSafePrivateStillRemovesPrivateAttributesNotKnownToBeSafe() throws Exception {
+        AttributeList list = deidentify(options(true, true, true, false, false, false, true));
+
+        assertThat(list.get(PRIVATE_VALUE)).isNull();
+    }
+
+    private static AttributeList deidentify(DeidOptions options) throws Exception {
+        AttributeList list = SyntheticDicom.radiograph().attributes();
+        addIdentities(list);
+        deidentifier(options).deidentify(list);
+        return list;
+    }
+
+    private static void addIdentities(AttributeList list) throws Exception {
+        put(list, new ShortStringAttribute(TagFromName.StationName), "XRAY1");
+        put(list, new LongStringAttribute(TagFromName.InstitutionName), "GENERAL HOSPITAL");
+        put(list, new LongStringAttribute(TagFromName.StudyDescription), "LUMBAR SPINE SMITH 12345");
+        put(list, new LongStringAttribute(PRIVATE_CREATOR), "UNKNOWN VENDOR 1.0");
+        put(list, new LongStringAttribute(PRIVATE_VALUE), "SMITH^JOHN");
+    }
+
+    private static DeidOptions options(boolean patientCharacteristics, boolean dates, boolean descriptors,
+            boolean device, boolean institution, boolean uids, boolean safePrivate) {
+        return new DeidOptions(patientCharacteristics, dates, descriptors, device, institution, uids, safePrivate,
+                Set.of(), 30);
+    }
+
+    private static Deidentifier deidentifier(DeidOptions options) {
+        return new Deidentifier(new ConfidentialityProfile(options), options, PSEUDONYMIZER, new DescriptorCleaner()::clean);
+    }
+
+    private static int codes(AttributeList list) {
+        return ((com.pixelmed.dicom.SequenceAttribute) list.get(TagFromName.DeidentificationMethodCodeSequence))
+                .getNumberOfItems();
+    }
+
+    private static void put(AttributeList list, Attribute attribute, String value) throws Exception {
+        attribute.addValue(value);
+        list.put(attribute);
+    }
+
+    private static String value(AttributeList list, AttributeTag tag) {
+        return Attribute.getSingleStringValueOrEmptyString(list, tag).trim();
+    }
+}
