@@ -68,6 +68,20 @@ public final class Metrics {
                 .register(registry);
     }
 
+    /** osteonode_sr_sent_total: reports the PACS accepted. */
+    public void reportSent() {
+        registry.counter("osteonode.sr.sent").increment();
+    }
+
+    /** osteonode_outbox_pending and osteonode_outbox_dead: what waits for the PACS, and what gave up. */
+    public void outbox(Supplier<Number> pending, Supplier<Number> dead) {
+        Gauge.builder("osteonode.outbox.pending", () -> pending.get().doubleValue())
+                .description("reports waiting to be sent to the PACS").register(registry);
+        Gauge.builder("osteonode.outbox.dead", () -> dead.get().doubleValue())
+                .description("reports that ran out of attempts; bin/osteonode outbox retry re-queues them")
+                .register(registry);
+    }
+
     /** osteonode_spool_bytes: acknowledged objects waiting to be processed. */
     public void spoolBytes(Supplier<Number> bytes) {
         Gauge.builder("osteonode.spool.bytes", () -> bytes.get().doubleValue())

@@ -1,0 +1,72 @@
+package org.osteonode.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Orthanc (Debian's package) as the receiving PACS of the tests: its own storage, ports and AE title. */
+public final class OrthancProcess implements AutoCloseable {
+    public static final String AE_TITLE = "ORTHANC";
+
+    private final Path dir;
+    private final int dicomPort;
+    private final int httpPort;
+    private Process process;
+
+    public OrthancProcess(Path dir) {
+        this.dir = dir;
+        this.dicomPort = Ports.free();
+        this.httpPort = Ports.free();
+    }
+
+    public int dicomPort() {
+        return dicomPort;
+    }
+
+    public OrthancProcess start() throws Exception {
+        Files.createDirectories(dir);
+        Path config = dir.resolve("orthanc.json");
+        Files.writeString(config, """
+                { "Name": "osteonode-test", "StorageDirectory": "%s", "IndexDirectory": "%s",
+                  "DicomAet": "%s", "DicomPort": %d, "HttpPort": %d, "RemoteAccessAllowed": false,
+                  "AuthenticationEnabled": false, "DicomCheckCalledAet": true, "Plugins": [] }
+                """.formatted(dir.resolve("storage"), dir.resolve("index"), AE_TITLE, dicomPort, httpPort));
+        process = new ProcessBuilder("Orthanc", config.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("orthanc.log").toFile())).start();
+        Poll.until(Duration.ofSeconds(30), "Orthanc to answer", () -> get("/system").statusCode() == 200);
+        return this;
+    }
+
+    public void stop() throws Exception {
+        process.destroy();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SOP Instance UIDs Orthanc holds. */
+    public java.util.List<String> sopInstanceUids() throws Exception {
+        JsonNode instances = new ObjectMapper().readTree(get("/instances?expand").body());
+        java.util.List<String> uids = new java.util.ArrayList<>();
+        instances.forEach(instance -> uids.add(instance.path("MainDicomTags").path("SOPInstanceUID").asText()));
+        return uids;
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+}
