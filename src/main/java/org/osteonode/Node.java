@@ -1,6 +1,10 @@
 package org.osteonode;
 
+import org.apache.camel.builder.RouteBuilder;
 import org.osteonode.config.Settings;
+import org.osteonode.delivery.Outbox;
+import org.osteonode.delivery.OutboxDelivery;
+import org.osteonode.delivery.StorageScu;
 import org.osteonode.deid.Pseudonymizer;
 import org.osteonode.deid.ResearchArchiver;
 import org.osteonode.ingest.Quarantine;
@@ -8,6 +12,7 @@ import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.StorageScp;
 import org.osteonode.observe.HttpEndpoints;
 import org.osteonode.observe.Metrics;
+import org.osteonode.route.DeliveryRoutes;
 import org.osteonode.route.IngestRoutes;
 import org.osteonode.route.Pipeline;
 import org.osteonode.store.Archive;
@@ -18,6 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -57,12 +64,24 @@ public final class Node implements AutoCloseable {
             InstanceIndex index = new InstanceIndex(database.dataSource(), pseudonymizer);
             ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer,
                     new Archive(settings.archiveDir(), settings.scratchDir(), true));
-            IngestRoutes routes = new IngestRoutes(settings.pipeline(), spool, quarantine, index, research,
+            IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine, index, research,
                     new LabelStore(database.dataSource()), metrics);
+            Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir());
+            metrics.outbox(() -> count(outbox, "pending"), () -> count(outbox, "dead"));
+            List<RouteBuilder> routes = new ArrayList<>(List.of(ingest));
+            Settings.Pacs pacs = settings.pacs();
+            if (pacs.enabled()) {
+                routes.add(new DeliveryRoutes(new OutboxDelivery(outbox,
+                        new StorageScu(pacs.host(), pacs.port(), pacs.aeTitle(), settings.dicom().aeTitle()),
+                        settings.outbox().maxAttempts(), settings.outbox().firstRetry(), metrics)));
+            } else {
+                log.warn("event=delivery.off reason=\"osteonode.pacs.host is empty\" effect=\"reports wait in the outbox\"");
+            }
             pipeline = new Pipeline(settings.pipeline(), routes, settings.shutdownGrace());
             scp = new StorageScp(settings.dicom(), spool, quarantine, pipeline, metrics);
             HttpEndpoints http = new HttpEndpoints(settings.httpPort(), metrics);
             Node node = new Node(settings, database, pipeline, scp, http);
+            http.action("/outbox/retry", () -> "{\"requeued\":" + outbox.retryDead() + "}");
             http.check("database", database::isReachable)
                     .check("pipeline", pipeline::isRunning)
                     .check("dicom", scp::isListening)
@@ -81,6 +100,15 @@ public final class Node implements AutoCloseable {
             }
             database.close();
             throw e;
+        }
+    }
+
+    /** For a gauge: a number, or NaN when the database cannot say (the scrape must not fail). */
+    private static double count(Outbox outbox, String state) {
+        try {
+            return outbox.count(state);
+        } catch (SQLException e) {
+            return Double.NaN;
         }
     }
 

@@ -143,6 +143,19 @@ class NodeIT {
         assertThat(node.metrics()).contains("osteonode_spool_bytes").contains("jvm_memory_used_bytes");
     }
 
+    @Test
+    void outboxRetryIsAnActionForThisMachineAndItsGaugesAreServed() throws Exception {
+        java.net.http.HttpResponse<String> retry = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + node.httpPort()
+                        + "/outbox/retry")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.body()).isEqualTo("{\"requeued\":0}");
+        assertThat(node.metrics()).contains("osteonode_outbox_pending 0.0").contains("osteonode_outbox_dead 0.0");
+        assertThat(node.log()).contains("event=delivery.off");
+    }
+
     private double rejected(String reason) throws Exception {
         return node.metrics().lines()
                 .filter(l -> l.startsWith("osteonode_instances_rejected_total{") && l.contains("reason=\"" + reason + "\""))

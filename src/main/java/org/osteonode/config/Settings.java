@@ -16,6 +16,8 @@ public record Settings(
         Pipeline pipeline,
         Path secretFile,
         DeidOptions deid,
+        Pacs pacs,
+        Outbox outbox,
         Duration shutdownGrace,
         String logLevel) {
 
@@ -48,6 +50,17 @@ public record Settings(
         }
     }
 
+    /** Where Structured Reports go; an empty host turns delivery off (reports wait in the outbox). */
+    public record Pacs(String aeTitle, String host, int port) {
+        public boolean enabled() {
+            return !host.isEmpty();
+        }
+    }
+
+    /** How often a report is tried before it is dead-lettered, and the first wait (it doubles, up to an hour). */
+    public record Outbox(int maxAttempts, Duration firstRetry) {
+    }
+
     /** The route from spool to index: bounded queue, workers, and how failures are retried. */
     public record Pipeline(int queueSize, int workers, int maxAttempts, Duration retryDelay) {
     }
@@ -69,6 +82,11 @@ public record Settings(
     /** Files being written, outside the archive so that it never holds a partial object. */
     public Path scratchDir() {
         return dataDir.resolve("tmp");
+    }
+
+    /** Reports waiting for the PACS: identified data, like the spool. */
+    public Path outboxDir() {
+        return dataDir.resolve("outbox");
     }
 
     public Path databaseDir() {

@@ -56,6 +56,11 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.deid.retain-safe-private", "false");
         DEFAULTS.put("osteonode.deid.quarantine-modalities", "US,SC,OT");
         DEFAULTS.put("osteonode.deid.max-date-shift-days", "365");
+        DEFAULTS.put("osteonode.pacs.ae-title", "PACS");
+        DEFAULTS.put("osteonode.pacs.host", "");
+        DEFAULTS.put("osteonode.pacs.port", "104");
+        DEFAULTS.put("osteonode.outbox.max-attempts", "10");
+        DEFAULTS.put("osteonode.outbox.retry-delay-seconds", "30");
         DEFAULTS.put("osteonode.shutdown.grace-seconds", "30");
         DEFAULTS.put("osteonode.log.level", "INFO");
     }
@@ -146,6 +151,10 @@ public final class SettingsLoader {
                         v.bool("osteonode.deid.retain-safe-private"),
                         v.codeStrings("osteonode.deid.quarantine-modalities"),
                         v.integer("osteonode.deid.max-date-shift-days", 1, 36500)),
+                new Settings.Pacs(v.aeTitle("osteonode.pacs.ae-title"), v.raw("osteonode.pacs.host"),
+                        v.integer("osteonode.pacs.port", 1, 65535)),
+                new Settings.Outbox(v.integer("osteonode.outbox.max-attempts", 1, 1000),
+                        Duration.ofSeconds(v.integer("osteonode.outbox.retry-delay-seconds", 0, 86400))),
                 Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)),
                 v.oneOf("osteonode.log.level", Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")));
     }

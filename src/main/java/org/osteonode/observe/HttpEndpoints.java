@@ -58,6 +58,27 @@ public final class HttpEndpoints implements AutoCloseable {
                 respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
     }
 
+    /**
+     * Adds {@code POST path}, answered with the action's JSON. Only from this machine: an action changes the
+     * node's state, and the HTTP port may be open to the monitoring network.
+     */
+    public HttpEndpoints action(String path, java.util.concurrent.Callable<String> action) {
+        server.createContext(path, exchange -> {
+            if (!exchange.getRemoteAddress().getAddress().isLoopbackAddress()) {
+                respond(exchange, 403, "application/json", "{\"error\":\"only from this machine\"}");
+            } else if (!exchange.getRequestMethod().equals("POST")) {
+                respond(exchange, 405, "application/json", "{\"error\":\"use POST\"}");
+            } else {
+                try {
+                    respond(exchange, 200, "application/json", action.call());
+                } catch (Exception e) {
+                    respond(exchange, 503, "application/json", "{\"error\":\"" + e.getClass().getSimpleName() + "\"}");
+                }
+            }
+        });
+        return this;
+    }
+
     /** Adds a readiness check; /health is 200 only when all of them pass. */
     public HttpEndpoints check(String name, BooleanSupplier check) {
         checks.put(name, check);

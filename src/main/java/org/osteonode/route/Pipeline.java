@@ -2,6 +2,7 @@ package org.osteonode.route;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.osteonode.config.Settings;
 import org.osteonode.ingest.ReceivedObject;
@@ -13,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The Camel context running {@link IngestRoutes}; the receiver hands objects to it as a sink. */
+/** The Camel context running the routes ({@link IngestRoutes}, ...); the receiver hands objects to it as a sink. */
 public final class Pipeline implements ReceivedObjectSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
@@ -21,11 +22,13 @@ public final class Pipeline implements ReceivedObjectSink, AutoCloseable {
     private final ProducerTemplate producer;
     private final String endpoint;
 
-    public Pipeline(Settings.Pipeline settings, IngestRoutes routes, Duration shutdownGrace) throws Exception {
+    public Pipeline(Settings.Pipeline settings, List<RouteBuilder> routes, Duration shutdownGrace) throws Exception {
         this.camel = new DefaultCamelContext();
         camel.getShutdownStrategy().setTimeout(Math.max(1, shutdownGrace.toSeconds()));
         camel.getShutdownStrategy().setLogInflightExchangesOnTimeout(false);
-        camel.addRoutes(routes);
+        for (RouteBuilder builder : routes) {
+            camel.addRoutes(builder);
+        }
         camel.start();
         this.producer = camel.createProducerTemplate();
         this.endpoint = IngestRoutes.receivedEndpoint(settings);
