@@ -66,7 +66,8 @@ public final class LabelExtractor {
         }
     }
 
-    private static BodyPartHints hints(AttributeList list) {
+    /** What an object's header says about its anatomy, for {@link BodyPartNormalizer}. */
+    public static BodyPartHints hints(AttributeList list) {
         List<CodedConcept> regions = new ArrayList<>();
         if (list.get(TagFromName.AnatomicRegionSequence) instanceof SequenceAttribute sequence) {
             for (int i = 0; i < sequence.getNumberOfItems(); i++) {

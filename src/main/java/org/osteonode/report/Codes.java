@@ -62,6 +62,16 @@ public final class Codes {
         CodedSequenceItem code() {
             return code;
         }
+
+        /** The finding site of a screened body part, or null for one this enum does not code. */
+        public static Anatomy of(org.osteonode.labels.BodyPart bodyPart) {
+            for (Anatomy anatomy : values()) {
+                if (anatomy.name().equals(bodyPart.name())) {
+                    return anatomy;
+                }
+            }
+            return null;
+        }
     }
 
     private Codes() {

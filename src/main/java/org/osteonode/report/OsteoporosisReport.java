@@ -71,7 +71,7 @@ public final class OsteoporosisReport {
      * @param images       the images the result was computed from
      * @param probability  the aggregated probability of osteoporosis, 0 to 1
      * @param likely       whether it is at or above the model's operating threshold
-     * @param bodyPart     the anatomy, for the finding site
+     * @param bodyPart     the anatomy, for the finding site; null leaves the finding site out
      * @param version      1 for the first report of a study; a late instance makes version 2, and so on
      */
     public record Result(AttributeList source, List<SourceImage> images, double probability, boolean likely,
@@ -142,7 +142,9 @@ public final class OsteoporosisReport {
                 "osteoporosis screening");
         items.makeUIDContentItem(measurementGroup, RELATION_OBS_CONTEXT, Codes.TRACKING_UID, result.trackingUid());
         items.makeCodeContentItem(measurementGroup, RELATION_CONTAINS, Codes.FINDING, Codes.OSTEOPOROSIS);
-        items.makeCodeContentItem(measurementGroup, RELATION_CONCEPT_MOD, Codes.FINDING_SITE, result.bodyPart().code());
+        if (result.bodyPart() != null) {
+            items.makeCodeContentItem(measurementGroup, RELATION_CONCEPT_MOD, Codes.FINDING_SITE, result.bodyPart().code());
+        }
         // TID 4019 Algorithm Identification
         items.makeTextContentItem(measurementGroup, RELATION_CONCEPT_MOD, Codes.ALGORITHM_NAME, algorithm.name());
         items.makeTextContentItem(measurementGroup, RELATION_CONCEPT_MOD, Codes.ALGORITHM_VERSION, algorithm.version());

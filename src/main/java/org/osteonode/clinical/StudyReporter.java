@@ -1,0 +1,125 @@
+package org.osteonode.clinical;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+import com.pixelmed.dicom.UniqueIdentifierAttribute;
+import com.pixelmed.dicom.SOPClass;
+import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.delivery.Outbox;
+import org.osteonode.report.Codes;
+import org.osteonode.report.OsteoporosisReport;
+import org.osteonode.store.ClinicalStudies;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.List;
+
+/**
+ * Once a study is stable (no new instance for {@code osteonode.study.stable-seconds}), its images' scores
+ * become one report in the outbox. A late instance makes the study due again: the next report is a new
+ * version that names the one it supersedes (Predecessor Documents Sequence).
+ */
+public final class StudyReporter {
+    private static final Logger log = LoggerFactory.getLogger(StudyReporter.class);
+
+    private final ClinicalStudies studies;
+    private final StudyWorkspace workspace;
+    private final Outbox outbox;
+    private final Pseudonymizer uids;
+    private final OsteoporosisReport.Algorithm algorithm;
+    private final double threshold;
+    private final Duration stable;
+    private final Path scratch;
+
+    public StudyReporter(ClinicalStudies studies, StudyWorkspace workspace, Outbox outbox, Pseudonymizer uids,
+            OsteoporosisReport.Algorithm algorithm, double threshold, Duration stable, Path scratch) {
+        this.studies = studies;
+        this.workspace = workspace;
+        this.outbox = outbox;
+        this.uids = uids;
+        this.algorithm = algorithm;
+        this.threshold = threshold;
+        this.stable = stable;
+        this.scratch = scratch;
+    }
+
+    /** @return how many reports were queued */
+    public int reportStableStudies() throws SQLException, IOException, DicomException {
+        int queued = 0;
+        for (ClinicalStudies.Due study : studies.due(stable)) {
+            int version = study.reportedVersion() + 1;
+            List<StudyWorkspace.ScoredImage> images = workspace.images(study.studyKey());
+            // The study's result is its most suspicious image: screening must not average a finding away.
+            double probability = images.stream().mapToDouble(StudyWorkspace.ScoredImage::score).max().orElse(0);
+            AttributeList report = OsteoporosisReport.build(new OsteoporosisReport.Result(
+                    workspace.studyHeader(study.studyKey()),
+                    images.stream().map(StudyWorkspace.ScoredImage::image).toList(),
+                    probability, probability >= threshold, anatomy(images), algorithm, version,
+                    reportUid(study.studyKey(), version), uids.uid("sr-series|" + study.studyKey()),
+                    uids.uid("sr-tracking|" + study.studyKey()), LocalDateTime.now()));
+            if (version > 1) {
+                supersede(report, study.studyKey(), version - 1);
+            }
+            Path file = Files.createTempFile(scratch, "report-", ".dcm");
+            FileMetaInformation.addFileMetaInformation(report, TransferSyntax.ExplicitVRLittleEndian, "OSTEONODE");
+            report.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
+            outbox.enqueue("sr:" + study.studyKey() + ":" + version, file);
+            studies.reported(study, version);
+            queued++;
+            log.info("event=report.queued study={} version={} images={} likely={}", study.studyKey(), version,
+                    images.size(), probability >= threshold);
+        }
+        return queued;
+    }
+
+    /** The body part most of the study's images show. */
+    private static Codes.Anatomy anatomy(List<StudyWorkspace.ScoredImage> images) {
+        return images.stream()
+                .collect(java.util.stream.Collectors.groupingBy(StudyWorkspace.ScoredImage::bodyPart,
+                        java.util.stream.Collectors.counting()))
+                .entrySet().stream().max(java.util.Map.Entry.comparingByValue())
+                .map(entry -> Codes.Anatomy.of(entry.getKey())).orElse(null);
+    }
+
+    /** The report's SOP Instance UID: keyed on study and version, so a retried report keeps its identity. */
+    private String reportUid(String studyKey, int version) {
+        return uids.uid("sr|" + studyKey + "|" + version);
+    }
+
+    /** Predecessor Documents Sequence: this version replaces the previous one (PS3.3 C.17.2). */
+    private void supersede(AttributeList report, String studyKey, int previousVersion) throws DicomException {
+        AttributeList sop = new AttributeList();
+        put(sop, TagFromName.ReferencedSOPClassUID, SOPClass.Comprehensive3DSRStorage);
+        put(sop, TagFromName.ReferencedSOPInstanceUID, reportUid(studyKey, previousVersion));
+        SequenceAttribute sops = new SequenceAttribute(TagFromName.ReferencedSOPSequence);
+        sops.addItem(sop);
+        AttributeList series = new AttributeList();
+        put(series, TagFromName.SeriesInstanceUID, uids.uid("sr-series|" + studyKey));
+        series.put(sops);
+        SequenceAttribute seriesSequence = new SequenceAttribute(TagFromName.ReferencedSeriesSequence);
+        seriesSequence.addItem(series);
+        AttributeList study = new AttributeList();
+        put(study, TagFromName.StudyInstanceUID,
+                com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(report, TagFromName.StudyInstanceUID));
+        study.put(seriesSequence);
+        SequenceAttribute predecessors = new SequenceAttribute(TagFromName.PredecessorDocumentsSequence);
+        predecessors.addItem(study);
+        report.put(predecessors);
+    }
+
+    private static void put(AttributeList list, com.pixelmed.dicom.AttributeTag tag, String uid) throws DicomException {
+        UniqueIdentifierAttribute attribute = new UniqueIdentifierAttribute(tag);
+        attribute.addValue(uid);
+        list.put(attribute);
+    }
+}

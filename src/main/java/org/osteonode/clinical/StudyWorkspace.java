@@ -1,0 +1,113 @@
+package org.osteonode.clinical;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+import org.osteonode.labels.BodyPart;
+import org.osteonode.report.OsteoporosisReport;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * What the report of a study needs and PostgreSQL must not hold: the patient and study attributes of the
+ * study, and the identifiers of each scored image. Identified data, kept under {@code data-dir/clinical/}
+ * (owner-only) per pseudonymous study key, until the study's report has been queued.
+ */
+public final class StudyWorkspace {
+    private static final List<AttributeTag> STUDY_HEADER = List.of(TagFromName.SpecificCharacterSet,
+            TagFromName.PatientName, TagFromName.PatientID, TagFromName.IssuerOfPatientID, TagFromName.PatientBirthDate,
+            TagFromName.PatientSex, TagFromName.StudyInstanceUID, TagFromName.StudyDate, TagFromName.StudyTime,
+            TagFromName.ReferringPhysicianName, TagFromName.StudyID, TagFromName.AccessionNumber,
+            TagFromName.StudyDescription);
+
+    private final Path dir;
+
+    public StudyWorkspace(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    /** One scored image: its references for the report, and its score. */
+    public record ScoredImage(OsteoporosisReport.SourceImage image, double score, BodyPart bodyPart) {
+    }
+
+    /** Keeps the study's patient and study attributes (once) and the image's references and score. */
+    public void add(String studyKey, String sopInstanceKey, AttributeList header, ScoredImage scored)
+            throws IOException, DicomException {
+        Path study = Files.createDirectories(dir.resolve(studyKey));
+        Path studyHeader = study.resolve("study.dcm");
+        if (!Files.exists(studyHeader)) {
+            AttributeList subset = new AttributeList();
+            for (AttributeTag tag : STUDY_HEADER) {
+                Attribute attribute = header.get(tag);
+                if (attribute != null) {
+                    subset.put(attribute);
+                }
+            }
+            Path part = study.resolve("study.dcm.part");
+            subset.write(part.toFile(), TransferSyntax.ExplicitVRLittleEndian, false, true);
+            Files.move(part, studyHeader, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Properties image = new Properties();
+        image.setProperty("sopClassUid", scored.image().sopClassUid());
+        image.setProperty("sopInstanceUid", scored.image().sopInstanceUid());
+        image.setProperty("seriesInstanceUid", scored.image().seriesInstanceUid());
+        image.setProperty("score", Double.toString(scored.score()));
+        image.setProperty("bodyPart", scored.bodyPart().name());
+        Path part = study.resolve(sopInstanceKey + ".part");
+        try (Writer out = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
+            image.store(out, null);
+        }
+        Files.move(part, study.resolve(sopInstanceKey + ".image"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The study's patient and study attributes, as the first scored image had them. */
+    public AttributeList studyHeader(String studyKey) throws IOException, DicomException {
+        AttributeList list = new AttributeList();
+        try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(
+                Files.newInputStream(dir.resolve(studyKey).resolve("study.dcm"))), TransferSyntax.ExplicitVRLittleEndian,
+                false)) {
+            list.read(in);
+        }
+        return list;
+    }
+
+    public List<ScoredImage> images(String studyKey) throws IOException {
+        List<ScoredImage> images = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve(studyKey), "*.image")) {
+            for (Path file : files) {
+                Properties image = new Properties();
+                try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    image.load(in);
+                }
+                images.add(new ScoredImage(new OsteoporosisReport.SourceImage(image.getProperty("sopClassUid"),
+                        image.getProperty("sopInstanceUid"), image.getProperty("seriesInstanceUid")),
+                        Double.parseDouble(image.getProperty("score")), BodyPart.valueOf(image.getProperty("bodyPart"))));
+            }
+        }
+        images.sort(java.util.Comparator.comparing(scored -> scored.image().sopInstanceUid()));
+        return images;
+    }
+}

@@ -1,0 +1,89 @@
+package org.osteonode.store;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Scores per image and report state per study, keyed by pseudonyms only. */
+public final class ClinicalStudies {
+    private final DataSource dataSource;
+
+    public ClinicalStudies(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A study whose instances have not all been reported. */
+    public record Due(String studyKey, int instances, int reportedVersion) {
+    }
+
+    /**
+     * Records an image's score once; a re-sent image changes nothing.
+     *
+     * @return true when the image was new to its study
+     */
+    public boolean score(String sopInstanceKey, String studyKey, double score) throws SQLException {
+        try (Connection connection = connect()) {
+            connection.setAutoCommit(false);
+            int inserted;
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "insert into image_score (sop_instance_key, study_key, score) values (?, ?, ?) "
+                            + "on conflict (sop_instance_key) do nothing")) {
+                insert.setString(1, sopInstanceKey);
+                insert.setString(2, studyKey);
+                insert.setDouble(3, score);
+                inserted = insert.executeUpdate();
+            }
+            if (inserted == 1) {
+                try (PreparedStatement study = connection.prepareStatement(
+                        "insert into clinical_study (study_key, instances) values (?, 1) on conflict (study_key) do "
+                                + "update set instances = clinical_study.instances + 1, last_instance_at = now()")) {
+                    study.setString(1, studyKey);
+                    study.executeUpdate();
+                }
+            }
+            connection.commit();
+            return inserted == 1;
+        }
+    }
+
+    /** Studies with unreported instances and none new for {@code stable}. */
+    public List<Due> due(Duration stable) throws SQLException {
+        List<Due> due = new ArrayList<>();
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement("select study_key, instances, reported_version "
+                     + "from clinical_study where instances > reported_instances "
+                     + "and last_instance_at <= now() - make_interval(secs => ?) order by last_instance_at")) {
+            statement.setDouble(1, stable.toMillis() / 1000.0);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    due.add(new Due(rows.getString(1), rows.getInt(2), rows.getInt(3)));
+                }
+            }
+        }
+        return due;
+    }
+
+    public void reported(Due study, int version) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "update clinical_study set reported_instances = ?, reported_version = ? where study_key = ?")) {
+            statement.setInt(1, study.instances());
+            statement.setInt(2, version);
+            statement.setString(3, study.studyKey());
+            statement.executeUpdate();
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw DatabaseUnavailableException.isUnavailable(e) ? new DatabaseUnavailableException(e) : e;
+        }
+    }
+}
