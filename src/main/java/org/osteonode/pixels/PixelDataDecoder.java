@@ -7,6 +7,7 @@ import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.OtherByteAttributeMultipleFrameArrays;
 import com.pixelmed.dicom.OtherWordAttributeMultipleFrameArrays;
 import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.ValueRepresentation;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -110,6 +111,8 @@ public final class PixelDataDecoder {
                     throw new PixelDataException("no Pixel Data");
                 } else if (bitsAllocated == 16) {
                     copy(pixelData.getShortValues(), stored);
+                } else if (ValueRepresentation.isOtherWordVR(pixelData.getVR())) {
+                    copyPacked(pixelData.getShortValues(), stored);
                 } else {
                     copy(pixelData.getByteValues(), stored);
                 }
@@ -122,6 +125,13 @@ public final class PixelDataDecoder {
         private void copy(short[] samples, int[] stored) {
             for (int i = 0; i < stored.length; i++) {
                 stored[i] = sample(samples[i] & 0xffff);
+            }
+        }
+
+        /** 8-bit samples in OW (dcmtk writes them so): two per word, the first in the low byte (PS3.5 8.1.1). */
+        private void copyPacked(short[] words, int[] stored) {
+            for (int i = 0; i < stored.length; i++) {
+                stored[i] = sample((words[i / 2] >> (i % 2 == 0 ? 0 : 8)) & 0xff);
             }
         }
 

@@ -39,6 +39,7 @@ final class CraftedImage {
     private String rescaleSlope = "1";
     private String rescaleIntercept = "0";
     private int[] samples;
+    private boolean eightBitsInWords;
 
     private CraftedImage(int rows, int columns) {
         this.rows = rows;
@@ -54,6 +55,12 @@ final class CraftedImage {
         this.bitsAllocated = allocated;
         this.bitsStored = stored;
         this.highBit = high;
+        return this;
+    }
+
+    /** 8-bit samples in an OW Pixel Data element, two per word, as dcmtk writes them. */
+    CraftedImage eightBitsInWords() {
+        this.eightBitsInWords = true;
         return this;
     }
 
@@ -119,7 +126,15 @@ final class CraftedImage {
         if (samples.length != count) {
             throw new IllegalStateException(samples.length + " samples for " + count);
         }
-        if (bitsAllocated == 8) {
+        if (bitsAllocated == 8 && eightBitsInWords) {
+            short[] words = new short[(count + 1) / 2];
+            for (int i = 0; i < count; i++) {
+                words[i / 2] |= (short) ((samples[i] & 0xff) << (i % 2 == 0 ? 0 : 8));
+            }
+            OtherWordAttribute pixels = new OtherWordAttribute(TagFromName.PixelData);
+            pixels.setValues(words);
+            list.put(pixels);
+        } else if (bitsAllocated == 8) {
             byte[] bytes = new byte[count];
             for (int i = 0; i < count; i++) {
                 bytes[i] = (byte) samples[i];

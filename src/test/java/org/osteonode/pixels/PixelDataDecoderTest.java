@@ -67,6 +67,15 @@ class PixelDataDecoderTest {
         assertThat(PixelDataDecoder.firstFrame(file).storedValues()).containsExactly(0, 1, 127, 128, 255);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {TransferSyntax.ExplicitVRLittleEndian, TransferSyntax.ExplicitVRBigEndian})
+    void eightBitSamplesPackedInWordsAreReadLowByteFirst(String transferSyntax) throws Exception {
+        Path file = CraftedImage.of(1, 5).bits(8, 8, 7).eightBitsInWords().samples(1, 0, 1, 127, 128, 255)
+                .write(temp.resolve("packed.dcm"), transferSyntax);
+
+        assertThat(PixelDataDecoder.firstFrame(file).storedValues()).containsExactly(0, 1, 127, 128, 255);
+    }
+
     @Test
     void ofSeveralFramesOnlyTheFirstIsRead() throws Exception {
         Path file = CraftedImage.of(1, 2).samples(3, 10, 11, 20, 21, 30, 31).write(temp.resolve("frames.dcm"));
