@@ -9,6 +9,7 @@ import com.pixelmed.dicom.OtherWordAttributeMultipleFrameArrays;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.ValueRepresentation;
 
+import javax.imageio.IIOException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,9 @@ public final class PixelDataDecoder {
         ImagePixel pixel = ImagePixel.of(header);
         String transferSyntax = Attribute.getSingleStringValueOrEmptyString(header, TagFromName.TransferSyntaxUID)
                 .trim();
+        if (transferSyntax.isEmpty()) {
+            throw new PixelDataException("no Transfer Syntax UID: not a DICOM file with File Meta Information");
+        }
         DecodableTransferSyntaxes.requireDecodable(transferSyntax, pixel.bitsStored());
         PhotometricInterpretation photometric = PhotometricInterpretation.of(
                 Attribute.getSingleStringValueOrEmptyString(header, TagFromName.PhotometricInterpretation));
@@ -58,8 +62,9 @@ public final class PixelDataDecoder {
             } else {
                 list.read(dicom);
             }
-        } catch (DicomException | RuntimeException e) {
-            // PixelMed's messages name codecs and transfer syntaxes, never values of the data set.
+        } catch (DicomException | IIOException | RuntimeException e) {
+            // IIOException: an ImageIO reader met a code stream it cannot decode; the file itself was readable.
+            // PixelMed's and ImageIO's messages describe the encoding (codec, transfer syntax, offset), not values.
             throw new PixelDataException((headerOnly ? "header" : "Pixel Data") + " could not be decoded: "
                     + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
