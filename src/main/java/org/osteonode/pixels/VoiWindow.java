@@ -21,6 +21,9 @@ public record VoiWindow(double lower, double upper, VoiLutFunction function) {
         if (!(Double.isFinite(lower) && Double.isFinite(upper) && lower <= upper)) {
             throw new IllegalArgumentException("a VOI window needs finite bounds, lower <= upper");
         }
+        if (function == VoiLutFunction.SIGMOID && lower == upper) {
+            throw new IllegalArgumentException("a SIGMOID window needs a width above 0");
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import com.pixelmed.dicom.TagFromName;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.osteonode.pixels.PhotometricInterpretation.MONOCHROME1;
 import static org.osteonode.pixels.PhotometricInterpretation.MONOCHROME2;
@@ -55,6 +56,12 @@ class VoiWindowTest {
         assertThat(out).containsExactly(new float[] {0, 0.5f, 1}, within(1e-6f));
         assertThat(window.present(new float[] {105}, MONOCHROME2)[0])
                 .isCloseTo((float) (1 / (1 + Math.exp(-2))), within(1e-6f));
+    }
+
+    @Test
+    void aSigmoidOfWidthZeroIsRefused() {
+        assertThatThrownBy(() -> VoiWindow.ofCenterWidth(100, 0, VoiLutFunction.SIGMOID))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
