@@ -1,10 +1,12 @@
 # Shared set-up for bin/osteonode and bin/test: Debian packages, then the build.
 # Sourced, not run. Expects $root (the checkout) to be set.
 
-# Debian packages each command needs. The JDK builds and runs osteonode; PixelMed comes from Debian.
-runtime_packages=(openjdk-17-jdk-headless libpixelmed-java curl ca-certificates unzip util-linux)
-# The real peers the tests talk to: dcmtk (storescu/echoscu/storescp), Orthanc (a PACS), dicom3tools (dciodvfy).
-test_packages=(dcmtk orthanc dicom3tools)
+# Debian packages each command needs. The JDK builds and runs osteonode; PixelMed and its JPEG Lossless
+# decoder come from Debian.
+runtime_packages=(openjdk-17-jdk-headless libpixelmed-java libpixelmed-imageio-java curl ca-certificates unzip util-linux)
+# The real peers the tests talk to: dcmtk (storescu/echoscu/storescp, and the JPEG, JPEG-LS and RLE encoders),
+# Orthanc (a PACS), dicom3tools (dciodvfy), GDCM's tools (gdcmconv, the JPEG 2000 encoder).
+test_packages=(dcmtk orthanc dicom3tools libgdcm-tools)
 
 missing_packages() {
   local package
