@@ -1,6 +1,7 @@
 package org.osteonode.config;
 
 import org.osteonode.deid.DeidOptions;
+import org.osteonode.inference.ProviderRequest;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -56,6 +57,9 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.deid.retain-safe-private", "false");
         DEFAULTS.put("osteonode.deid.quarantine-modalities", "US,SC,OT");
         DEFAULTS.put("osteonode.deid.max-date-shift-days", "365");
+        DEFAULTS.put("osteonode.model.dir", "");
+        DEFAULTS.put("osteonode.inference.provider", "auto");
+        DEFAULTS.put("osteonode.inference.batch-size", "8");
         DEFAULTS.put("osteonode.shutdown.grace-seconds", "30");
         DEFAULTS.put("osteonode.log.level", "INFO");
     }
@@ -146,6 +150,10 @@ public final class SettingsLoader {
                         v.bool("osteonode.deid.retain-safe-private"),
                         v.codeStrings("osteonode.deid.quarantine-modalities"),
                         v.integer("osteonode.deid.max-date-shift-days", 1, 36500)),
+                new Settings.Inference(
+                        v.modelDir("osteonode.model.dir"),
+                        v.providerRequest("osteonode.inference.provider"),
+                        v.integer("osteonode.inference.batch-size", 1, 256)),
                 Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)),
                 v.oneOf("osteonode.log.level", Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")));
     }
@@ -205,6 +213,20 @@ public final class SettingsLoader {
                 throw new ConfigException(key, "must name a directory");
             }
             return Path.of(value).toAbsolutePath().normalize();
+        }
+
+        /** Empty: the demo model bundled with the installation (model/demo). */
+        Path modelDir(String key) {
+            String value = raw(key);
+            return value.isEmpty() ? Installation.bundledDemoModel() : Path.of(value).toAbsolutePath().normalize();
+        }
+
+        ProviderRequest providerRequest(String key) {
+            ProviderRequest request = ProviderRequest.parse(raw(key));
+            if (request == null) {
+                throw new ConfigException(key, "'" + raw(key) + "' is not one of auto, cuda, cpu");
+            }
+            return request;
         }
 
         String aeTitle(String key) {
