@@ -1,6 +1,7 @@
 package org.osteonode.config;
 
 import org.osteonode.deid.DeidOptions;
+import org.osteonode.inference.ProviderRequest;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ public record Settings(
         DeidOptions deid,
         Pacs pacs,
         Outbox outbox,
+        Inference inference,
         Duration shutdownGrace,
         String logLevel) {
 
@@ -63,6 +65,15 @@ public record Settings(
 
     /** The route from spool to index: bounded queue, workers, and how failures are retried. */
     public record Pipeline(int queueSize, int workers, int maxAttempts, Duration retryDelay) {
+    }
+
+    /**
+     * The clinical path's model and how it runs.
+     *
+     * @param modelDir  holds model.onnx and model.json
+     * @param batchSize images per ONNX Runtime call at most
+     */
+    public record Inference(Path modelDir, ProviderRequest provider, int batchSize) {
     }
 
     /** Received objects, identified, until every path has processed them. */

@@ -1,6 +1,7 @@
 package org.osteonode.config;
 
 import org.osteonode.deid.DeidOptions;
+import org.osteonode.inference.ProviderRequest;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -61,6 +62,9 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.pacs.port", "104");
         DEFAULTS.put("osteonode.outbox.max-attempts", "10");
         DEFAULTS.put("osteonode.outbox.retry-delay-seconds", "30");
+        DEFAULTS.put("osteonode.model.dir", "");
+        DEFAULTS.put("osteonode.inference.provider", "auto");
+        DEFAULTS.put("osteonode.inference.batch-size", "8");
         DEFAULTS.put("osteonode.shutdown.grace-seconds", "30");
         DEFAULTS.put("osteonode.log.level", "INFO");
     }
@@ -155,6 +159,10 @@ public final class SettingsLoader {
                         v.integer("osteonode.pacs.port", 1, 65535)),
                 new Settings.Outbox(v.integer("osteonode.outbox.max-attempts", 1, 1000),
                         Duration.ofSeconds(v.integer("osteonode.outbox.retry-delay-seconds", 0, 86400))),
+                new Settings.Inference(
+                        v.modelDir("osteonode.model.dir"),
+                        v.providerRequest("osteonode.inference.provider"),
+                        v.integer("osteonode.inference.batch-size", 1, 256)),
                 Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)),
                 v.oneOf("osteonode.log.level", Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")));
     }
@@ -214,6 +222,20 @@ public final class SettingsLoader {
                 throw new ConfigException(key, "must name a directory");
             }
             return Path.of(value).toAbsolutePath().normalize();
+        }
+
+        /** Empty: the demo model bundled with the installation (model/demo). */
+        Path modelDir(String key) {
+            String value = raw(key);
+            return value.isEmpty() ? Installation.bundledDemoModel() : Path.of(value).toAbsolutePath().normalize();
+        }
+
+        ProviderRequest providerRequest(String key) {
+            ProviderRequest request = ProviderRequest.parse(raw(key));
+            if (request == null) {
+                throw new ConfigException(key, "'" + raw(key) + "' is not one of auto, cuda, cpu");
+            }
+            return request;
         }
 
         String aeTitle(String key) {

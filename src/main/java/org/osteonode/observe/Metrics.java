@@ -82,6 +82,17 @@ public final class Metrics {
                 .register(registry);
     }
 
+    /**
+     * osteonode_inference_seconds{provider}: one ONNX Runtime call on a batch of images.
+     *
+     * @param provider the execution provider in use, {@code ExecutionProvider.tag()}: cpu or cuda
+     */
+    public Timer inference(String provider) {
+        return Timer.builder("osteonode.inference").description("clinical path: one model call on a batch of images")
+                .tag("provider", provider)
+                .register(registry);
+    }
+
     /** osteonode_spool_bytes: acknowledged objects waiting to be processed. */
     public void spoolBytes(Supplier<Number> bytes) {
         Gauge.builder("osteonode.spool.bytes", () -> bytes.get().doubleValue())

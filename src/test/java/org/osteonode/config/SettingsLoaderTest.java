@@ -1,6 +1,7 @@
 package org.osteonode.config;
 
 import org.junit.jupiter.api.Test;
+import org.osteonode.inference.ProviderRequest;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -33,6 +34,23 @@ class SettingsLoaderTest {
         assertThat(settings.database().embedded()).isTrue();
         assertThat(settings.secretFile()).isEqualTo(settings.dataDir().resolve("secret.key"));
         assertThat(settings.pipeline().retryDelay()).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings.inference().modelDir()).isEqualTo(Path.of("model/demo").toAbsolutePath());
+        assertThat(settings.inference().provider()).isEqualTo(ProviderRequest.AUTO);
+        assertThat(settings.inference().batchSize()).isEqualTo(8);
+    }
+
+    @Test
+    void inferenceSettingsAreTyped() {
+        Settings settings = SettingsLoader.load(null, Map.of("OSTEONODE_MODEL_DIR", "/srv/models/v2",
+                "OSTEONODE_INFERENCE_PROVIDER", "CUDA", "OSTEONODE_INFERENCE_BATCH_SIZE", "32"));
+
+        assertThat(settings.inference().modelDir()).isEqualTo(Path.of("/srv/models/v2"));
+        assertThat(settings.inference().provider()).isEqualTo(ProviderRequest.CUDA);
+        assertThat(settings.inference().batchSize()).isEqualTo(32);
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_INFERENCE_PROVIDER", "gpu")))
+                .hasMessageContaining("osteonode.inference.provider").hasMessageContaining("auto, cuda, cpu");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_INFERENCE_BATCH_SIZE", "0")))
+                .hasMessageContaining("osteonode.inference.batch-size").hasMessageContaining("out of range");
     }
 
     @Test
