@@ -1,7 +1,18 @@
 package org.osteonode;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.osteonode.clinical.ClinicalPath;
+import org.osteonode.clinical.Eligibility;
+import org.osteonode.clinical.ModelScorer;
+import org.osteonode.clinical.StudyReporter;
+import org.osteonode.clinical.StudyWorkspace;
 import org.osteonode.config.Settings;
+import org.osteonode.inference.ModelCard;
+import org.osteonode.inference.OnnxModel;
+import org.osteonode.labels.BodyPartNormalizer;
+import org.osteonode.report.OsteoporosisReport;
+import org.osteonode.route.ReportRoutes;
+import org.osteonode.store.ClinicalStudies;
 import org.osteonode.delivery.Outbox;
 import org.osteonode.delivery.OutboxDelivery;
 import org.osteonode.delivery.StorageScu;
@@ -39,13 +50,16 @@ public final class Node implements AutoCloseable {
     private final Pipeline pipeline;
     private final StorageScp scp;
     private final HttpEndpoints http;
+    private final OnnxModel model;
 
-    private Node(Settings settings, Database database, Pipeline pipeline, StorageScp scp, HttpEndpoints http) {
+    private Node(Settings settings, Database database, Pipeline pipeline, StorageScp scp, HttpEndpoints http,
+            OnnxModel model) {
         this.settings = settings;
         this.database = database;
         this.pipeline = pipeline;
         this.scp = scp;
         this.http = http;
+        this.model = model;
     }
 
     public static Node start(Settings settings) throws Exception {
@@ -57,6 +71,8 @@ public final class Node implements AutoCloseable {
         // Listed before the receiver opens its port, so that recovery never races a fresh object.
         List<Path> pending = spool.pending();
 
+        Settings.Inference inference = settings.inference();
+        OnnxModel model = OnnxModel.load(inference.modelDir(), inference.provider(), inference.batchSize());
         Database database = Database.open(settings);
         Pipeline pipeline = null;
         StorageScp scp = null;
@@ -64,11 +80,19 @@ public final class Node implements AutoCloseable {
             InstanceIndex index = new InstanceIndex(database.dataSource(), pseudonymizer);
             ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer,
                     new Archive(settings.archiveDir(), settings.scratchDir(), true));
-            IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine, index, research,
-                    new LabelStore(database.dataSource()), metrics);
             Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir());
+            ClinicalStudies studies = new ClinicalStudies(database.dataSource());
+            StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir());
+            ClinicalPath clinical = new ClinicalPath(new Eligibility(settings.clinical().bodyParts()),
+                    new BodyPartNormalizer(), new ModelScorer(model, metrics), studies, workspace, pseudonymizer);
+            IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine, index, clinical, research,
+                    new LabelStore(database.dataSource()), metrics);
+            ModelCard card = model.card();
+            StudyReporter reporter = new StudyReporter(studies, workspace, outbox, pseudonymizer,
+                    new OsteoporosisReport.Algorithm(card.name(), card.version(), card.deviceUid(), card.manufacturer()),
+                    card.threshold(), settings.clinical().stable(), settings.scratchDir());
             metrics.outbox(() -> count(outbox, "pending"), () -> count(outbox, "dead"));
-            List<RouteBuilder> routes = new ArrayList<>(List.of(ingest));
+            List<RouteBuilder> routes = new ArrayList<>(List.of(ingest, new ReportRoutes(reporter)));
             Settings.Pacs pacs = settings.pacs();
             if (pacs.enabled()) {
                 routes.add(new DeliveryRoutes(new OutboxDelivery(outbox,
@@ -80,7 +104,7 @@ public final class Node implements AutoCloseable {
             pipeline = new Pipeline(settings.pipeline(), routes, settings.shutdownGrace());
             scp = new StorageScp(settings.dicom(), spool, quarantine, pipeline, metrics);
             HttpEndpoints http = new HttpEndpoints(settings.httpPort(), metrics);
-            Node node = new Node(settings, database, pipeline, scp, http);
+            Node node = new Node(settings, database, pipeline, scp, http, model);
             http.action("/outbox/retry", () -> "{\"requeued\":" + outbox.retryDead() + "}");
             http.check("database", database::isReachable)
                     .check("pipeline", pipeline::isRunning)
@@ -99,6 +123,7 @@ public final class Node implements AutoCloseable {
                 pipeline.close();
             }
             database.close();
+            model.close();
             throw e;
         }
     }
@@ -120,6 +145,7 @@ public final class Node implements AutoCloseable {
         pipeline.close();
         http.close();
         database.close();
+        model.close();
         log.info("event=node.stopped");
     }
 }

@@ -20,6 +20,7 @@ public record Settings(
         Pacs pacs,
         Outbox outbox,
         Inference inference,
+        Clinical clinical,
         Duration shutdownGrace,
         String logLevel) {
 
@@ -63,6 +64,12 @@ public record Settings(
     public record Outbox(int maxAttempts, Duration firstRetry) {
     }
 
+    /**
+     * The clinical path: which body parts are screened, and how long a study must be quiet before its report.
+     */
+    public record Clinical(Set<org.osteonode.labels.BodyPart> bodyParts, Duration stable) {
+    }
+
     /** The route from spool to index: bounded queue, workers, and how failures are retried. */
     public record Pipeline(int queueSize, int workers, int maxAttempts, Duration retryDelay) {
     }
@@ -98,6 +105,11 @@ public record Settings(
     /** Reports waiting for the PACS: identified data, like the spool. */
     public Path outboxDir() {
         return dataDir.resolve("outbox");
+    }
+
+    /** Identified references of scored images, until their study's report is made. */
+    public Path clinicalDir() {
+        return dataDir.resolve("clinical");
     }
 
     public Path databaseDir() {

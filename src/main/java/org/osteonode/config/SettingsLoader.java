@@ -1,6 +1,7 @@
 package org.osteonode.config;
 
 import org.osteonode.deid.DeidOptions;
+import org.osteonode.labels.BodyPart;
 import org.osteonode.inference.ProviderRequest;
 
 import java.io.IOException;
@@ -65,6 +66,8 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.model.dir", "");
         DEFAULTS.put("osteonode.inference.provider", "auto");
         DEFAULTS.put("osteonode.inference.batch-size", "8");
+        DEFAULTS.put("osteonode.clinical.body-parts", "LSPINE,TSPINE,PELVIS,HIP");
+        DEFAULTS.put("osteonode.study.stable-seconds", "10");
         DEFAULTS.put("osteonode.shutdown.grace-seconds", "30");
         DEFAULTS.put("osteonode.log.level", "INFO");
     }
@@ -163,6 +166,8 @@ public final class SettingsLoader {
                         v.modelDir("osteonode.model.dir"),
                         v.providerRequest("osteonode.inference.provider"),
                         v.integer("osteonode.inference.batch-size", 1, 256)),
+                new Settings.Clinical(v.bodyParts("osteonode.clinical.body-parts"),
+                        Duration.ofSeconds(v.integer("osteonode.study.stable-seconds", 0, 86400))),
                 Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)),
                 v.oneOf("osteonode.log.level", Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")));
     }
@@ -184,6 +189,21 @@ public final class SettingsLoader {
             } catch (NumberFormatException e) {
                 throw new ConfigException(key, "'" + value + "' is not a whole number");
             }
+        }
+
+        Set<BodyPart> bodyParts(String key) {
+            Set<BodyPart> parts = new java.util.LinkedHashSet<>();
+            for (String name : raw(key).split(",")) {
+                if (name.isBlank()) {
+                    continue;
+                }
+                try {
+                    parts.add(BodyPart.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(key, "'" + name.trim() + "' is not a body part of docs/body-part-vocabulary.md");
+                }
+            }
+            return Set.copyOf(parts);
         }
 
         boolean bool(String key) {

@@ -93,6 +93,16 @@ public final class Metrics {
                 .register(registry);
     }
 
+    /** osteonode_clinical_scored_total: images the model scored. */
+    public void clinicalScored() {
+        registry.counter("osteonode.clinical.scored").increment();
+    }
+
+    /** osteonode_clinical_skipped_total{reason}: images not scored (not CR/DX, for processing, body part, no decoder). */
+    public void clinicalSkipped(String reason) {
+        registry.counter("osteonode.clinical.skipped", "reason", reason).increment();
+    }
+
     /** osteonode_spool_bytes: acknowledged objects waiting to be processed. */
     public void spoolBytes(Supplier<Number> bytes) {
         Gauge.builder("osteonode.spool.bytes", () -> bytes.get().doubleValue())

@@ -12,7 +12,9 @@ import org.osteonode.ingest.ReceivedObject;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.UnreadableObjectException;
 import org.osteonode.observe.Metrics;
+import org.osteonode.clinical.ClinicalPath;
 import org.osteonode.deid.ResearchArchiver;
+import org.osteonode.pixels.UnsupportedTransferSyntaxException;
 import org.osteonode.labels.ProxyLabels;
 import org.osteonode.store.DatabaseUnavailableException;
 import org.osteonode.store.InstanceIndex;
@@ -27,8 +29,9 @@ import java.util.List;
 import java.time.Duration;
 
 /**
- * The pipeline from the spool: read the header once, record the instance, de-identify it into the archive
- * (research path), write its proxy labels in batches, release the spool file.
+ * The pipeline from the spool: read the header once, record the instance, score it if it is an eligible
+ * radiograph (clinical path), de-identify it into the archive (research path), write its proxy labels in
+ * batches, release the spool file.
  * Failures are retried with exponential back-off; then the object goes to the quarantine with its reason.
  * An unreadable object goes there at once; a database outage is waited out, never quarantined.
  */
@@ -45,16 +48,18 @@ public final class IngestRoutes extends RouteBuilder {
     private final Spool spool;
     private final Quarantine quarantine;
     private final InstanceIndex index;
+    private final ClinicalPath clinical;
     private final ResearchArchiver research;
     private final LabelStore labels;
     private final Metrics metrics;
 
     public IngestRoutes(Settings.Pipeline settings, Spool spool, Quarantine quarantine, InstanceIndex index,
-            ResearchArchiver research, LabelStore labels, Metrics metrics) {
+            ClinicalPath clinical, ResearchArchiver research, LabelStore labels, Metrics metrics) {
         this.settings = settings;
         this.spool = spool;
         this.quarantine = quarantine;
         this.index = index;
+        this.clinical = clinical;
         this.research = research;
         this.labels = labels;
         this.metrics = metrics;
@@ -100,6 +105,7 @@ public final class IngestRoutes extends RouteBuilder {
                 .shutdownRunningTask(ShutdownRunningTask.CompleteCurrentTaskOnly)
                 .process(this::readHeader)
                 .process(this::record)
+                .process(this::score)
                 .process(this::deidentify)
                 .choice()
                     .when(exchange -> outcome(exchange) instanceof ResearchArchiver.Outcome.Archived).to(LABELS)
@@ -140,6 +146,30 @@ public final class IngestRoutes extends RouteBuilder {
             metrics.instanceResent();
             log.info("event=instance.resent file={} sop_class={} note=\"already recorded; recorded once\"",
                     object.file().getFileName(), object.header().sopClassUid());
+        }
+    }
+
+    /**
+     * Clinical path first, while the object is still in the spool. A scoring failure must not cost the
+     * research path its object: it is counted and logged; only a database outage is retried.
+     */
+    private void score(Exchange exchange) throws Exception {
+        ReceivedObject object = exchange.getIn().getBody(ReceivedObject.class);
+        try {
+            String skipped = clinical.process(object.file());
+            if (skipped == null) {
+                metrics.clinicalScored();
+            } else {
+                metrics.clinicalSkipped(skipped);
+            }
+        } catch (DatabaseUnavailableException e) {
+            throw e;
+        } catch (UnsupportedTransferSyntaxException e) {
+            metrics.clinicalSkipped("no-decoder");
+        } catch (Exception e) {
+            metrics.clinicalSkipped("failed");
+            log.warn("event=clinical.failed file={} error=\"{}: {}\"", object.file().getFileName(),
+                    e.getClass().getSimpleName(), e.getMessage());
         }
     }
 

@@ -58,6 +58,22 @@ public final class OrthancProcess implements AutoCloseable {
         return uids;
     }
 
+    /** The files of every instance in a series of this modality, as Orthanc stores them. */
+    public java.util.List<byte[]> instancesOfModality(String modality) throws Exception {
+        java.util.List<byte[]> files = new java.util.ArrayList<>();
+        for (JsonNode series : new ObjectMapper().readTree(get("/series?expand").body())) {
+            if (!series.path("MainDicomTags").path("Modality").asText().equals(modality)) {
+                continue;
+            }
+            for (JsonNode instance : series.path("Instances")) {
+                files.add(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort
+                        + "/instances/" + instance.asText() + "/file")).build(), HttpResponse.BodyHandlers.ofByteArray())
+                        .body());
+            }
+        }
+        return files;
+    }
+
     public HttpResponse<String> get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,96 @@
+package org.osteonode;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.TagFromName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.testing.Dcmtk;
+import org.osteonode.testing.NodeProcess;
+import org.osteonode.testing.OrthancProcess;
+import org.osteonode.testing.Poll;
+import org.osteonode.testing.SyntheticDicom;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole clinical path: dcmtk sends a lumbar spine study, a chest and a hand to osteonode; Orthanc, the
+ * PACS, ends up with exactly one Structured Report, in the lumbar study, referencing both lumbar images.
+ */
+class ClinicalPathIT {
+    @TempDir
+    Path temp;
+
+    @Test
+    void theLumbarStudyGetsOneReportInThePacsAndTheOthersNone() throws Exception {
+        String lumbarStudy = SyntheticDicom.newUid();
+        SyntheticDicom first = SyntheticDicom.radiograph().patient("MRN5001", "LUMBAR^PATIENT").study(lumbarStudy).instance(1);
+        SyntheticDicom second = SyntheticDicom.radiograph().patient("MRN5001", "LUMBAR^PATIENT").study(lumbarStudy).instance(2);
+        List<Path> files = List.of(first.write(temp.resolve("l1.dcm")), second.write(temp.resolve("l2.dcm")),
+                SyntheticDicom.radiograph().computedRadiography().bodyPart("CHEST").patient("MRN5002", "CHEST^PATIENT")
+                        .write(temp.resolve("chest.dcm")),
+                SyntheticDicom.radiograph().bodyPart("HAND").patient("MRN5003", "HAND^PATIENT")
+                        .write(temp.resolve("hand.dcm")));
+
+        try (OrthancProcess orthanc = new OrthancProcess(temp.resolve("orthanc")).start();
+             NodeProcess node = new NodeProcess(temp.resolve("node"))
+                     .with("osteonode.pacs.host", "localhost")
+                     .with("osteonode.pacs.port", Integer.toString(orthanc.dicomPort()))
+                     .with("osteonode.pacs.ae-title", OrthancProcess.AE_TITLE)
+                     .with("osteonode.study.stable-seconds", "2")
+                     .start()) {
+            assertThat(Dcmtk.storescu(node.dicomPort(), "STORESCU", files).successes()).isEqualTo(4);
+
+            Poll.until(Duration.ofSeconds(60), "a report in Orthanc", () -> !orthanc.instancesOfModality("SR").isEmpty());
+            Poll.until(Duration.ofSeconds(30), "all four objects processed", () -> node.spoolObjects().isEmpty());
+            // Two more stable periods: a report that should not exist would have been sent by now.
+            Thread.sleep(5000);
+            List<byte[]> reports = orthanc.instancesOfModality("SR");
+            assertThat(reports).hasSize(1);
+            AttributeList report = new AttributeList();
+            report.read(new DicomInputStream(new ByteArrayInputStream(reports.get(0))));
+            assertThat(value(report, TagFromName.StudyInstanceUID)).isEqualTo(lumbarStudy);
+            assertThat(value(report, TagFromName.PatientID)).isEqualTo("MRN5001");
+            assertThat(referencedInstances(report)).containsExactlyInAnyOrder(first.sopInstanceUid(), second.sopInstanceUid());
+            assertThat(value(report, TagFromName.SeriesDescription)).contains("RESEARCH USE ONLY");
+            assertThat(node.metrics()).contains("osteonode_sr_sent_total 1.0")
+                    .contains("osteonode_clinical_scored_total 2.0")
+                    .contains("osteonode_inference_seconds_count{provider=\"cpu\"}");
+
+            Path saved = temp.resolve("report.dcm");
+            Files.write(saved, reports.get(0));
+            Dcmtk.Result dciodvfy = Dcmtk.run(List.of("dciodvfy", saved.toString()));
+            assertThat(dciodvfy.output().lines().filter(l -> l.startsWith("Error"))).as(dciodvfy.output()).isEmpty();
+        }
+    }
+
+    private static List<String> referencedInstances(AttributeList report) {
+        List<String> uids = new ArrayList<>();
+        SequenceAttribute evidence = (SequenceAttribute) report.get(TagFromName.CurrentRequestedProcedureEvidenceSequence);
+        for (int s = 0; s < evidence.getNumberOfItems(); s++) {
+            SequenceAttribute series = (SequenceAttribute) evidence.getItem(s).getAttributeList()
+                    .get(TagFromName.ReferencedSeriesSequence);
+            for (int i = 0; i < series.getNumberOfItems(); i++) {
+                SequenceAttribute sops = (SequenceAttribute) series.getItem(i).getAttributeList()
+                        .get(TagFromName.ReferencedSOPSequence);
+                for (int j = 0; j < sops.getNumberOfItems(); j++) {
+                    uids.add(value(sops.getItem(j).getAttributeList(), TagFromName.ReferencedSOPInstanceUID));
+                }
+            }
+        }
+        return uids;
+    }
+
+    private static String value(AttributeList list, com.pixelmed.dicom.AttributeTag tag) {
+        return Attribute.getSingleStringValueOrEmptyString(list, tag).trim();
+    }
+}
