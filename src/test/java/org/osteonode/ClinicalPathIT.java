@@ -62,8 +62,9 @@ class ClinicalPathIT {
             assertThat(value(report, TagFromName.PatientID)).isEqualTo("MRN5001");
             assertThat(referencedInstances(report)).containsExactlyInAnyOrder(first.sopInstanceUid(), second.sopInstanceUid());
             assertThat(value(report, TagFromName.SeriesDescription)).contains("RESEARCH USE ONLY");
-            assertThat(node.metrics()).contains("osteonode_sr_sent_total 1.0")
-                    .contains("osteonode_clinical_scored_total 2.0")
+            Poll.until(Duration.ofSeconds(10), "the outbox to record it sent",
+                    () -> node.metrics().contains("osteonode_sr_sent_total 1.0"));
+            assertThat(node.metrics()).contains("osteonode_clinical_scored_total 2.0")
                     .contains("osteonode_inference_seconds_count{provider=\"cpu\"}");
 
             Path saved = temp.resolve("report.dcm");
@@ -71,6 +72,72 @@ class ClinicalPathIT {
             Dcmtk.Result dciodvfy = Dcmtk.run(List.of("dciodvfy", saved.toString()));
             assertThat(dciodvfy.output().lines().filter(l -> l.startsWith("Error"))).as(dciodvfy.output()).isEmpty();
         }
+    }
+
+    @Test
+    void aLateInstanceMakesANewVersionThatSupersedesTheFirst() throws Exception {
+        String study = SyntheticDicom.newUid();
+        SyntheticDicom first = SyntheticDicom.radiograph().patient("MRN6001", "LATE^PATIENT").study(study).instance(1);
+        SyntheticDicom late = SyntheticDicom.radiograph().patient("MRN6001", "LATE^PATIENT").study(study).instance(2);
+
+        try (OrthancProcess orthanc = new OrthancProcess(temp.resolve("orthanc")).start();
+             NodeProcess node = clinicalNode(orthanc, "10").start()) {
+            Dcmtk.storescu(node.dicomPort(), "STORESCU", List.of(first.write(temp.resolve("first.dcm"))));
+            Poll.until(Duration.ofSeconds(60), "the first report", () -> orthanc.instancesOfModality("SR").size() == 1);
+            Dcmtk.storescu(node.dicomPort(), "STORESCU", List.of(late.write(temp.resolve("late.dcm"))));
+            Poll.until(Duration.ofSeconds(60), "the second version", () -> orthanc.instancesOfModality("SR").size() == 2);
+
+            List<AttributeList> reports = new ArrayList<>();
+            for (byte[] bytes : orthanc.instancesOfModality("SR")) {
+                AttributeList report = new AttributeList();
+                report.read(new DicomInputStream(new ByteArrayInputStream(bytes)));
+                reports.add(report);
+            }
+            reports.sort(java.util.Comparator.comparing(r -> value(r, TagFromName.InstanceNumber)));
+            AttributeList second = reports.get(1);
+            assertThat(value(second, TagFromName.InstanceNumber)).isEqualTo("2");
+            assertThat(referencedInstances(second)).containsExactlyInAnyOrder(first.sopInstanceUid(), late.sopInstanceUid());
+            assertThat(second.get(TagFromName.PredecessorDocumentsSequence).toString())
+                    .contains(value(reports.get(0), TagFromName.SOPInstanceUID));
+        }
+    }
+
+    @Test
+    void aReportDeadLetteredWhileThePacsWasDownIsDeliveredByOutboxRetry() throws Exception {
+        String study = SyntheticDicom.newUid();
+        Path image = SyntheticDicom.radiograph().patient("MRN7001", "DOWN^PATIENT").study(study).write(temp.resolve("i.dcm"));
+
+        try (OrthancProcess orthanc = new OrthancProcess(temp.resolve("orthanc")).start();
+             NodeProcess node = clinicalNode(orthanc, "2").start()) {
+            orthanc.stop();
+            Dcmtk.storescu(node.dicomPort(), "STORESCU", List.of(image));
+            Poll.until(Duration.ofSeconds(60), "the report dead-lettered",
+                    () -> node.metrics().contains("osteonode_outbox_dead 1.0"));
+
+            orthanc.start();
+            ProcessBuilder retry = new ProcessBuilder("bin/osteonode", "outbox", "retry").redirectErrorStream(true);
+            retry.environment().keySet().removeIf(name -> name.startsWith("OSTEONODE_"));
+            retry.environment().put("OSTEONODE_HTTP_PORT", Integer.toString(node.httpPort()));
+            Process process = retry.start();
+            String output = new String(process.getInputStream().readAllBytes());
+            assertThat(process.waitFor()).as(output).isZero();
+            assertThat(output).contains("\"requeued\":1");
+
+            Poll.until(Duration.ofSeconds(60), "the report in Orthanc", () -> orthanc.instancesOfModality("SR").size() == 1);
+            Poll.until(Duration.ofSeconds(10), "the outbox to record it sent",
+                    () -> node.metrics().contains("osteonode_sr_sent_total 1.0"));
+            assertThat(node.metrics()).contains("osteonode_outbox_dead 0.0").contains("osteonode_outbox_pending 0.0");
+        }
+    }
+
+    private NodeProcess clinicalNode(OrthancProcess orthanc, String maxAttempts) {
+        return new NodeProcess(temp.resolve("node"))
+                .with("osteonode.pacs.host", "localhost")
+                .with("osteonode.pacs.port", Integer.toString(orthanc.dicomPort()))
+                .with("osteonode.pacs.ae-title", OrthancProcess.AE_TITLE)
+                .with("osteonode.study.stable-seconds", "2")
+                .with("osteonode.outbox.max-attempts", maxAttempts)
+                .with("osteonode.outbox.retry-delay-seconds", "1");
     }
 
     private static List<String> referencedInstances(AttributeList report) {
