@@ -8,13 +8,26 @@ import org.osteonode.pixels.InputSpec;
 import org.osteonode.pixels.Preprocessor;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 
-/** The demo (or any carded) ONNX model as an {@link ImageScorer}: the card's pre-processing, then the model. */
+/**
+ * A carded ONNX model as an {@link ImageScorer}: the card's pre-processing, in the caller's thread, then the
+ * model. Model calls are batched: while one call runs, the tensors of other images wait, and the next call
+ * takes all of them (up to {@code osteonode.inference.batch-size}). No image waits for a batch to fill.
+ */
 public final class ModelScorer implements ImageScorer {
     private final OnnxModel model;
     private final Preprocessor preprocessor;
     private final Timer inference;
+    private final BlockingQueue<Waiting> waiting = new LinkedBlockingQueue<>();
+    private final Object modelCall = new Object();
+
+    private record Waiting(float[] tensor, CompletableFuture<Double> score) {
+    }
 
     public ModelScorer(OnnxModel model, Metrics metrics) {
         this.model = model;
@@ -28,7 +41,27 @@ public final class ModelScorer implements ImageScorer {
 
     @Override
     public double score(Path dicomFile) throws Exception {
-        float[] tensor = preprocessor.tensor(dicomFile);
-        return inference.recordCallable(() -> model.score(List.of(tensor)))[0];
+        Waiting mine = new Waiting(preprocessor.tensor(dicomFile), new CompletableFuture<>());
+        waiting.add(mine);
+        synchronized (modelCall) {
+            while (!mine.score().isDone()) {
+                List<Waiting> batch = new ArrayList<>();
+                waiting.drainTo(batch, model.maxBatch());
+                run(batch);
+            }
+        }
+        return mine.score().join();
+    }
+
+    private void run(List<Waiting> batch) {
+        try {
+            List<float[]> tensors = batch.stream().map(Waiting::tensor).toList();
+            float[] scores = inference.recordCallable(() -> model.score(tensors));
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).score().complete((double) scores[i]);
+            }
+        } catch (Exception e) {
+            batch.forEach(w -> w.score().completeExceptionally(e));
+        }
     }
 }
