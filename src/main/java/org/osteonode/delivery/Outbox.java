@@ -30,7 +30,9 @@ public final class Outbox {
         this.dataSource = dataSource;
         this.dir = dir;
         try {
-            Files.createDirectories(dir);
+            // the reports are identified data: only osteonode's own user may read them
+            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create outbox directory " + dir, e);
         }
