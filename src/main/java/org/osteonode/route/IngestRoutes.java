@@ -171,6 +171,7 @@ public final class IngestRoutes extends RouteBuilder {
             log.warn("event=clinical.failed file={} error=\"{}: {}\"", object.file().getFileName(),
                     e.getClass().getSimpleName(), e.getMessage());
         }
+        index.clinicalDone(object.header());
     }
 
     private void deidentify(Exchange exchange) throws Exception {

@@ -51,13 +51,18 @@ public final class ClinicalStudies {
         }
     }
 
-    /** Studies with unreported instances and none new for {@code stable}. */
+    /**
+     * Studies with unreported instances, none new for {@code stable}, and no recorded instance the clinical
+     * path has not yet seen.
+     */
     public List<Due> due(Duration stable) throws SQLException {
         List<Due> due = new ArrayList<>();
         try (Connection connection = connect();
              PreparedStatement statement = connection.prepareStatement("select study_key, instances, reported_version "
                      + "from clinical_study where instances > reported_instances "
-                     + "and last_instance_at <= now() - make_interval(secs => ?) order by last_instance_at")) {
+                     + "and last_instance_at <= now() - make_interval(secs => ?) "
+                     + "and not exists (select 1 from instance i where i.study_key = clinical_study.study_key "
+                     + "and not i.clinical_done) order by last_instance_at")) {
             statement.setDouble(1, stable.toMillis() / 1000.0);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {

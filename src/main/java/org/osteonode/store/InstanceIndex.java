@@ -44,6 +44,18 @@ public final class InstanceIndex {
         }
     }
 
+    /** The clinical path is done with this instance (scored, skipped or failed). */
+    public void clinicalDone(InstanceHeader header) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "update instance set clinical_done = true where sop_instance_key = ?")) {
+            statement.setString(1, pseudonymizer.uid(header.sopInstanceUid()));
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw DatabaseUnavailableException.isUnavailable(e) ? new DatabaseUnavailableException(e) : e;
+        }
+    }
+
     private boolean upsert(InstanceHeader header, long sizeBytes) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(UPSERT)) {
