@@ -7,7 +7,8 @@ import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.osteonode.testing.Encodings;
 import org.osteonode.store.Archive;
 import org.osteonode.testing.Dcmtk;
 import org.osteonode.testing.SyntheticDicom;
@@ -19,8 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,23 +30,11 @@ class ResearchArchiverTransferSyntaxIT {
     Path temp;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({
-        "Implicit VR Little Endian,   1.2.840.10008.1.2,        dcmconv +ti",
-        "Explicit VR Little Endian,   1.2.840.10008.1.2.1,      dcmconv +te",
-        "Explicit VR Big Endian,      1.2.840.10008.1.2.2,      dcmconv +tb",
-        "Deflated Explicit VR LE,     1.2.840.10008.1.2.1.99,   dcmconv +td",
-        "JPEG Lossless SV1,           1.2.840.10008.1.2.4.70,   dcmcjpeg",
-        "JPEG-LS Lossless,            1.2.840.10008.1.2.4.80,   dcmcjpls",
-        "JPEG 2000 Lossless,          1.2.840.10008.1.2.4.90,   gdcmconv --j2k",
-        "RLE Lossless,                1.2.840.10008.1.2.5,      dcmcrle",
-    })
-    void pixelDataIsCopiedUnchangedInTheOriginalTransferSyntax(String name, String transferSyntax, String encoder)
-            throws Exception {
+    @MethodSource("org.osteonode.testing.Encodings#lossless")
+    void pixelDataIsCopiedUnchangedInTheOriginalTransferSyntax(Encodings encoding) throws Exception {
         Path original = SyntheticDicom.radiograph().size(96, 128).write(temp.resolve("original.dcm"));
-        Path encoded = temp.resolve("encoded.dcm");
-        List<String> command = new ArrayList<>(Arrays.asList(encoder.split(" ")));
-        command.addAll(List.of(original.toString(), encoded.toString()));
-        assertThat(Dcmtk.run(command).exitCode()).isZero();
+        Path encoded = encoding.encode(original, temp.resolve("encoded.dcm"));
+        String transferSyntax = encoding.transferSyntaxUid();
         ResearchArchiver archiver = ResearchArchiver.create(DeidOptions.defaults(),
                 new Pseudonymizer("transfer-syntax-secret-transfer-syntax".getBytes(StandardCharsets.UTF_8)),
                 new Archive(temp.resolve("out"), temp.resolve("scratch"), true));

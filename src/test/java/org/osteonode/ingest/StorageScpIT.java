@@ -9,7 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.osteonode.testing.Encodings;
 import org.osteonode.config.Settings;
 import org.osteonode.observe.Metrics;
 import org.osteonode.testing.Dcmtk;
@@ -61,27 +62,14 @@ class StorageScpIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({
-        "Implicit VR Little Endian,   1.2.840.10008.1.2,        dcmconv +ti,     -xi",
-        "Explicit VR Little Endian,   1.2.840.10008.1.2.1,      dcmconv +te,     -xe",
-        "Explicit VR Big Endian,      1.2.840.10008.1.2.2,      dcmconv +tb,     -xb",
-        "Deflated Explicit VR LE,     1.2.840.10008.1.2.1.99,   dcmconv +td,     -xd",
-        "JPEG Lossless SV1,           1.2.840.10008.1.2.4.70,   dcmcjpeg,        -xs",
-        "JPEG-LS Lossless,            1.2.840.10008.1.2.4.80,   dcmcjpls,        -xt",
-        "JPEG 2000 Lossless,          1.2.840.10008.1.2.4.90,   gdcmconv --j2k,  -xv",
-        "RLE Lossless,                1.2.840.10008.1.2.5,      dcmcrle,         -xr",
-    })
-    void objectIsStoredInTheTransferSyntaxItWasSentIn(String name, String transferSyntax, String encoder,
-            String proposal) throws Exception {
+    @MethodSource("org.osteonode.testing.Encodings#lossless")
+    void objectIsStoredInTheTransferSyntaxItWasSentIn(Encodings encoding) throws Exception {
         start(0, 8);
         Path original = SyntheticDicom.radiograph().size(128, 128).write(temp.resolve("original.dcm"));
-        Path encoded = temp.resolve("encoded.dcm");
-        List<String> command = new ArrayList<>(Arrays.asList(encoder.split(" ")));
-        command.addAll(List.of(original.toString(), encoded.toString()));
-        Dcmtk.Result encoding = Dcmtk.run(command);
-        assertThat(encoding.exitCode()).as(encoding.output()).isZero();
+        Path encoded = encoding.encode(original, temp.resolve("encoded.dcm"));
+        String transferSyntax = encoding.transferSyntaxUid();
 
-        Dcmtk.Result sent = Dcmtk.storescu(port, "STORESCU", List.of(encoded), "-R", proposal);
+        Dcmtk.Result sent = Dcmtk.storescu(port, "STORESCU", List.of(encoded), "-R", encoding.storescuProposal());
 
         assertThat(sent.successes()).as(sent.output()).isEqualTo(1);
         ReceivedObject object = received.poll();
