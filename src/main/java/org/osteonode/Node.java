@@ -90,7 +90,8 @@ public final class Node implements AutoCloseable {
             ModelCard card = model.card();
             StudyReporter reporter = new StudyReporter(studies, workspace, outbox, pseudonymizer,
                     new OsteoporosisReport.Algorithm(card.name(), card.version(), card.deviceUid(), card.manufacturer()),
-                    card.threshold(), settings.clinical().stable(), settings.scratchDir());
+                    card.threshold(), settings.clinical().stable(), settings.clinical().retention(),
+                    settings.scratchDir());
             metrics.outbox(() -> count(outbox, "pending"), () -> count(outbox, "dead"));
             List<RouteBuilder> routes = new ArrayList<>(List.of(ingest, new ReportRoutes(reporter)));
             Settings.Pacs pacs = settings.pacs();

@@ -47,6 +47,7 @@ class ClinicalPathIT {
                      .with("osteonode.pacs.port", Integer.toString(orthanc.dicomPort()))
                      .with("osteonode.pacs.ae-title", OrthancProcess.AE_TITLE)
                      .with("osteonode.study.stable-seconds", "2")
+                     .with("osteonode.clinical.retain-days", "0")
                      .start()) {
             assertThat(Dcmtk.storescu(node.dicomPort(), "STORESCU", files).successes()).isEqualTo(4);
 
@@ -66,6 +67,12 @@ class ClinicalPathIT {
                     () -> node.metrics().contains("osteonode_sr_sent_total 1.0"));
             assertThat(node.metrics()).contains("osteonode_clinical_scored_total 2.0")
                     .contains("osteonode_inference_seconds_count{provider=\"cpu\"}");
+
+            Poll.until(Duration.ofSeconds(10), "the study's identified references deleted (retain-days 0)", () -> {
+                try (var studies = Files.list(node.dataDir().resolve("clinical"))) {
+                    return studies.findAny().isEmpty();
+                }
+            });
 
             Path saved = temp.resolve("report.dcm");
             Files.write(saved, reports.get(0));

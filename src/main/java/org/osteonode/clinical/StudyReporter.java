@@ -39,10 +39,12 @@ public final class StudyReporter {
     private final OsteoporosisReport.Algorithm algorithm;
     private final double threshold;
     private final Duration stable;
+    private final Duration retention;
     private final Path scratch;
 
     public StudyReporter(ClinicalStudies studies, StudyWorkspace workspace, Outbox outbox, Pseudonymizer uids,
-            OsteoporosisReport.Algorithm algorithm, double threshold, Duration stable, Path scratch) {
+            OsteoporosisReport.Algorithm algorithm, double threshold, Duration stable, Duration retention,
+            Path scratch) {
         this.studies = studies;
         this.workspace = workspace;
         this.outbox = outbox;
@@ -50,6 +52,7 @@ public final class StudyReporter {
         this.algorithm = algorithm;
         this.threshold = threshold;
         this.stable = stable;
+        this.retention = retention;
         this.scratch = scratch;
     }
 
@@ -80,6 +83,20 @@ public final class StudyReporter {
                     images.size(), probability >= threshold);
         }
         return queued;
+    }
+
+    /**
+     * Deletes the identified references of studies reported and quiet for {@code osteonode.clinical.retain-days}.
+     * An instance arriving later still gets a new report version, of the images that arrived since.
+     */
+    public int forgetQuietStudies() throws SQLException, IOException {
+        int forgotten = 0;
+        for (String studyKey : studies.reportedAndQuiet(retention)) {
+            if (workspace.forget(studyKey)) {
+                forgotten++;
+            }
+        }
+        return forgotten;
     }
 
     /** The body part most of the study's images show. */

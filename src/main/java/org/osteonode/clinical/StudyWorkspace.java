@@ -83,6 +83,20 @@ public final class StudyWorkspace {
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Deletes what was kept for a study; returns whether there was anything. */
+    public boolean forget(String studyKey) throws IOException {
+        Path study = dir.resolve(studyKey);
+        if (!Files.isDirectory(study)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(study)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+        return true;
+    }
+
     /** The study's patient and study attributes, as the first scored image had them. */
     public AttributeList studyHeader(String studyKey) throws IOException, DicomException {
         AttributeList list = new AttributeList();

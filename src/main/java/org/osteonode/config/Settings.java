@@ -67,7 +67,7 @@ public record Settings(
     /**
      * The clinical path: which body parts are screened, and how long a study must be quiet before its report.
      */
-    public record Clinical(Set<org.osteonode.labels.BodyPart> bodyParts, Duration stable) {
+    public record Clinical(Set<org.osteonode.labels.BodyPart> bodyParts, Duration stable, Duration retention) {
     }
 
     /** The route from spool to index: bounded queue, workers, and how failures are retried. */

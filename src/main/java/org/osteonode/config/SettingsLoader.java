@@ -68,6 +68,7 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.inference.batch-size", "8");
         DEFAULTS.put("osteonode.clinical.body-parts", "LSPINE,TSPINE,PELVIS,HIP");
         DEFAULTS.put("osteonode.study.stable-seconds", "10");
+        DEFAULTS.put("osteonode.clinical.retain-days", "7");
         DEFAULTS.put("osteonode.shutdown.grace-seconds", "30");
         DEFAULTS.put("osteonode.log.level", "INFO");
     }
@@ -167,7 +168,8 @@ public final class SettingsLoader {
                         v.providerRequest("osteonode.inference.provider"),
                         v.integer("osteonode.inference.batch-size", 1, 256)),
                 new Settings.Clinical(v.bodyParts("osteonode.clinical.body-parts"),
-                        Duration.ofSeconds(v.integer("osteonode.study.stable-seconds", 0, 86400))),
+                        Duration.ofSeconds(v.integer("osteonode.study.stable-seconds", 0, 86400)),
+                        Duration.ofDays(v.integer("osteonode.clinical.retain-days", 0, 3650))),
                 Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)),
                 v.oneOf("osteonode.log.level", Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")));
     }

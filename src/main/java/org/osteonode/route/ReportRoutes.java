@@ -4,7 +4,10 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.osteonode.clinical.StudyReporter;
 
-/** Every second, studies that have become stable get their report queued in the outbox. */
+/**
+ * Every second, studies that have become stable get their report queued in the outbox, and the identified
+ * references of long-quiet reported studies are deleted.
+ */
 public final class ReportRoutes extends RouteBuilder {
     private static final long PERIOD_MILLIS = 1000;
 
@@ -23,6 +26,7 @@ public final class ReportRoutes extends RouteBuilder {
 
         from("timer:reports?period=" + PERIOD_MILLIS)
                 .routeId("reports")
-                .process(exchange -> reporter.reportStableStudies());
+                .process(exchange -> reporter.reportStableStudies())
+                .process(exchange -> reporter.forgetQuietStudies());
     }
 }

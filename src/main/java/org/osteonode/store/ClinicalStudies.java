@@ -73,6 +73,22 @@ public final class ClinicalStudies {
         return due;
     }
 
+    /** Reported studies without a new instance for {@code retention}: their identified references can go. */
+    public List<String> reportedAndQuiet(Duration retention) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement("select study_key from clinical_study "
+                     + "where instances = reported_instances and last_instance_at <= now() - make_interval(secs => ?)")) {
+            statement.setDouble(1, retention.toSeconds());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(rows.getString(1));
+                }
+            }
+        }
+        return keys;
+    }
+
     public void reported(Due study, int version) throws SQLException {
         try (Connection connection = connect();
              PreparedStatement statement = connection.prepareStatement(
