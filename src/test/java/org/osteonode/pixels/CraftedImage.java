@@ -1,5 +1,7 @@
 package org.osteonode.pixels;
 
+import static org.osteonode.testing.SyntheticDicom.put;
+import static org.osteonode.testing.SyntheticDicom.putShort;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
@@ -166,14 +168,5 @@ final class CraftedImage {
         return write(file, TransferSyntax.ExplicitVRLittleEndian);
     }
 
-    private static void put(AttributeList list, Attribute attribute, String value) throws DicomException {
-        attribute.addValue(value);
-        list.put(attribute);
-    }
 
-    private static void putShort(AttributeList list, AttributeTag tag, int value) throws DicomException {
-        UnsignedShortAttribute attribute = new UnsignedShortAttribute(tag);
-        attribute.addValue(value);
-        list.put(attribute);
-    }
 }

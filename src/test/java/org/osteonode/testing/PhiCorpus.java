@@ -1,5 +1,7 @@
 package org.osteonode.testing;
 
+import static org.osteonode.testing.SyntheticDicom.put;
+import static org.osteonode.testing.SyntheticDicom.putShort;
 import com.pixelmed.dicom.AgeStringAttribute;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
@@ -886,18 +888,7 @@ public final class PhiCorpus {
 
     // ---- PixelMed helpers
 
-    private static void put(AttributeList list, Attribute attribute, String... values) throws DicomException {
-        for (String value : values) {
-            attribute.addValue(value);
-        }
-        list.put(attribute);
-    }
 
-    private static void putShort(AttributeList list, AttributeTag tag, int value) throws DicomException {
-        UnsignedShortAttribute attribute = new UnsignedShortAttribute(tag);
-        attribute.addValue(value);
-        list.put(attribute);
-    }
 
     private static void putFloats(AttributeList list, AttributeTag tag, float... values) throws DicomException {
         FloatSingleAttribute attribute = new FloatSingleAttribute(tag);

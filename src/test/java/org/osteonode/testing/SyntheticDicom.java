@@ -196,12 +196,15 @@ public final class SyntheticDicom {
         return write(file, TransferSyntax.ExplicitVRLittleEndian);
     }
 
-    private static void put(AttributeList list, Attribute attribute, String value) throws DicomException {
-        attribute.addValue(value);
+    /** Puts the attribute with its values (one or several: they make a multi-valued attribute). */
+    public static void put(AttributeList list, Attribute attribute, String... values) throws DicomException {
+        for (String value : values) {
+            attribute.addValue(value);
+        }
         list.put(attribute);
     }
 
-    private static void putShort(AttributeList list, AttributeTag tag, int value) throws DicomException {
+    public static void putShort(AttributeList list, AttributeTag tag, int value) throws DicomException {
         UnsignedShortAttribute attribute = new UnsignedShortAttribute(tag);
         attribute.addValue(value);
         list.put(attribute);
