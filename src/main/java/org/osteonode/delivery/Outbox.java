@@ -114,7 +114,7 @@ public final class Outbox {
         try {
             return dataSource.getConnection();
         } catch (SQLException e) {
-            throw DatabaseUnavailableException.isUnavailable(e) ? new DatabaseUnavailableException(e) : e;
+            throw DatabaseUnavailableException.classify(e);
         }
     }
 }

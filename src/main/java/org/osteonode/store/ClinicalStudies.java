@@ -104,7 +104,7 @@ public final class ClinicalStudies {
         try {
             return dataSource.getConnection();
         } catch (SQLException e) {
-            throw DatabaseUnavailableException.isUnavailable(e) ? new DatabaseUnavailableException(e) : e;
+            throw DatabaseUnavailableException.classify(e);
         }
     }
 }

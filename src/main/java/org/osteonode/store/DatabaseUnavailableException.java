@@ -12,6 +12,11 @@ public final class DatabaseUnavailableException extends SQLException {
         super("PostgreSQL is unavailable: " + cause.getMessage(), cause.getSQLState(), cause);
     }
 
+    /** The exception to throw for {@code e}: this one when PostgreSQL cannot be reached, else {@code e} itself. */
+    public static SQLException classify(SQLException e) {
+        return isUnavailable(e) ? new DatabaseUnavailableException(e) : e;
+    }
+
     /**
      * SQLSTATE class 08 (connection exception), 57P01-57P03 (server shutting down or starting), or the pool
      * timing out while waiting for a connection.

@@ -40,7 +40,7 @@ public final class InstanceIndex {
         try {
             return upsert(header, sizeBytes);
         } catch (SQLException e) {
-            throw DatabaseUnavailableException.isUnavailable(e) ? new DatabaseUnavailableException(e) : e;
+            throw DatabaseUnavailableException.classify(e);
         }
     }
 
@@ -52,7 +52,7 @@ public final class InstanceIndex {
             statement.setString(1, pseudonymizer.uid(header.sopInstanceUid()));
             statement.executeUpdate();
         } catch (SQLException e) {
-            throw DatabaseUnavailableException.isUnavailable(e) ? new DatabaseUnavailableException(e) : e;
+            throw DatabaseUnavailableException.classify(e);
         }
     }
 

@@ -32,7 +32,7 @@ public final class LabelStore {
         try {
             return insert(batch);
         } catch (SQLException e) {
-            throw DatabaseUnavailableException.isUnavailable(e) ? new DatabaseUnavailableException(e) : e;
+            throw DatabaseUnavailableException.classify(e);
         }
     }
 
