@@ -2,11 +2,15 @@ package org.osteonode;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.ContentItem;
+import com.pixelmed.dicom.ContentItemFactory;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.StructuredReport;
 import com.pixelmed.dicom.TagFromName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.inference.ModelCard;
 import org.osteonode.testing.Dcmtk;
 import org.osteonode.testing.NodeProcess;
 import org.osteonode.testing.OrthancProcess;
@@ -19,23 +23,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole clinical path: dcmtk sends a lumbar spine study, a chest and a hand to osteonode; Orthanc, the
- * PACS, ends up with exactly one Structured Report, in the lumbar study, referencing both lumbar images.
+ * PACS, ends up with exactly one Structured Report, in the lumbar study, referencing both lumbar images and
+ * stating the higher of their scores; a resent image makes no second report.
  */
 class ClinicalPathIT {
     @TempDir
     Path temp;
 
     @Test
-    void theLumbarStudyGetsOneReportInThePacsAndTheOthersNone() throws Exception {
+    void theLumbarStudyGetsOneReportInThePacsThatStatesItsScoresAndTheOthersNone() throws Exception {
         String lumbarStudy = SyntheticDicom.newUid();
         SyntheticDicom first = SyntheticDicom.radiograph().patient("MRN5001", "LUMBAR^PATIENT").study(lumbarStudy).instance(1);
-        SyntheticDicom second = SyntheticDicom.radiograph().patient("MRN5001", "LUMBAR^PATIENT").study(lumbarStudy).instance(2);
-        List<Path> files = List.of(first.write(temp.resolve("l1.dcm")), second.write(temp.resolve("l2.dcm")),
+        // another size and pattern, so that the two images score differently and max tells from mean
+        SyntheticDicom second = SyntheticDicom.radiograph().patient("MRN5001", "LUMBAR^PATIENT").study(lumbarStudy)
+                .instance(7).size(384, 256);
+        Path firstFile = first.write(temp.resolve("l1.dcm"));
+        List<Path> files = List.of(firstFile, second.write(temp.resolve("l2.dcm")),
                 SyntheticDicom.radiograph().computedRadiography().bodyPart("CHEST").patient("MRN5002", "CHEST^PATIENT")
                         .write(temp.resolve("chest.dcm")),
                 SyntheticDicom.radiograph().bodyPart("HAND").patient("MRN5003", "HAND^PATIENT")
@@ -53,20 +62,48 @@ class ClinicalPathIT {
 
             Poll.until(Duration.ofSeconds(60), "a report in Orthanc", () -> !orthanc.instancesOfModality("SR").isEmpty());
             Poll.until(Duration.ofSeconds(30), "all four objects processed", () -> node.spoolObjects().isEmpty());
-            // Two more stable periods: a report that should not exist would have been sent by now.
-            Thread.sleep(5000);
-            List<byte[]> reports = orthanc.instancesOfModality("SR");
-            assertThat(reports).hasSize(1);
-            AttributeList report = new AttributeList();
-            report.read(new DicomInputStream(new ByteArrayInputStream(reports.get(0))));
+            AttributeList report = reports(orthanc).get(0);
             assertThat(value(report, TagFromName.StudyInstanceUID)).isEqualTo(lumbarStudy);
             assertThat(value(report, TagFromName.PatientID)).isEqualTo("MRN5001");
             assertThat(referencedInstances(report)).containsExactlyInAnyOrder(first.sopInstanceUid(), second.sopInstanceUid());
             assertThat(value(report, TagFromName.SeriesDescription)).contains("RESEARCH USE ONLY");
+
+            // The report states what the model said: the highest of the two images' scores, and its assessment.
+            List<Double> scores = scores(node, node.pseudonymizer().uid(lumbarStudy));
+            assertThat(scores).hasSize(2).doesNotHaveDuplicates();
+            double highest = Math.max(scores.get(0), scores.get(1));
+            ContentItem root = (ContentItem) new StructuredReport(report).getRoot();
+            ContentItemFactory.NumericContentItem probability =
+                    (ContentItemFactory.NumericContentItem) find(root, "OSTEOPOROSIS-P");
+            assertThat(probability.getNumericValue()).isEqualTo(String.format(Locale.ROOT, "%.4f", highest));
+            assertThat(probability.getUnits().getCodeValue()).isEqualTo("1");
+            boolean likely = highest >= ModelCard.readFrom(Path.of("model/demo")).threshold();
+            assertThat(((ContentItemFactory.CodeContentItem) find(root, "OSTEOPOROSIS-A")).getConceptCode().getCodeValue())
+                    .isEqualTo(likely ? "OSTEOPOROSIS-L" : "OSTEOPOROSIS-U");
+
             Poll.until(Duration.ofSeconds(10), "the outbox to record it sent",
                     () -> node.metrics().contains("osteonode_sr_sent_total 1.0"));
             assertThat(node.metrics()).contains("osteonode_clinical_scored_total 2.0")
                     .contains("osteonode_inference_seconds_count{provider=\"cpu\"}");
+
+            // The PACS sends an image again: it is recorded as re-sent, and makes no second report.
+            assertThat(Dcmtk.storescu(node.dicomPort(), "STORESCU", List.of(firstFile)).successes()).isEqualTo(1);
+            Poll.until(Duration.ofSeconds(30), "the resend processed", () -> node.metrics()
+                    .contains("osteonode_instances_resent_total 1.0") && node.spoolObjects().isEmpty());
+            // A later study is the barrier: by the time its report arrives, a report the resend wrongly caused
+            // (due earlier) would have been sent before it.
+            String markerStudy = SyntheticDicom.newUid();
+            assertThat(Dcmtk.storescu(node.dicomPort(), "STORESCU", List.of(SyntheticDicom.radiograph()
+                    .patient("MRN5004", "MARKER^PATIENT").study(markerStudy).write(temp.resolve("marker.dcm"))))
+                    .successes()).isEqualTo(1);
+            Poll.until(Duration.ofSeconds(60), "the later study's report", () -> reports(orthanc).stream()
+                    .anyMatch(r -> value(r, TagFromName.StudyInstanceUID).equals(markerStudy)));
+            Poll.until(Duration.ofSeconds(10), "the outbox to record both sent",
+                    () -> node.metrics().contains("osteonode_sr_sent_total 2.0"));
+            assertThat(reports(orthanc).stream().map(r -> value(r, TagFromName.StudyInstanceUID)))
+                    .as("one report per screened study; none for the chest or the hand")
+                    .containsExactlyInAnyOrder(lumbarStudy, markerStudy);
+            assertThat(node.count("select count(*) from outbox")).isEqualTo(2);
 
             Poll.until(Duration.ofSeconds(10), "the study's identified references deleted (retain-days 0)", () -> {
                 try (var studies = Files.list(node.dataDir().resolve("clinical"))) {
@@ -75,7 +112,7 @@ class ClinicalPathIT {
             });
 
             Path saved = temp.resolve("report.dcm");
-            Files.write(saved, reports.get(0));
+            Files.write(saved, orthanc.instancesOfModality("SR").get(0));
             Dcmtk.Result dciodvfy = Dcmtk.run(List.of("dciodvfy", saved.toString()));
             assertThat(dciodvfy.output().lines().filter(l -> l.startsWith("Error"))).as(dciodvfy.output()).isEmpty();
             // PixelMed's compiled XSLT exceeds the JDK's default XPath limits (JAXP0801003); lift them for it.
@@ -100,12 +137,7 @@ class ClinicalPathIT {
             Dcmtk.storescu(node.dicomPort(), "STORESCU", List.of(late.write(temp.resolve("late.dcm"))));
             Poll.until(Duration.ofSeconds(60), "the second version", () -> orthanc.instancesOfModality("SR").size() == 2);
 
-            List<AttributeList> reports = new ArrayList<>();
-            for (byte[] bytes : orthanc.instancesOfModality("SR")) {
-                AttributeList report = new AttributeList();
-                report.read(new DicomInputStream(new ByteArrayInputStream(bytes)));
-                reports.add(report);
-            }
+            List<AttributeList> reports = reports(orthanc);
             reports.sort(java.util.Comparator.comparing(r -> value(r, TagFromName.InstanceNumber)));
             AttributeList second = reports.get(1);
             assertThat(value(second, TagFromName.InstanceNumber)).isEqualTo("2");
@@ -151,6 +183,44 @@ class ClinicalPathIT {
                 .with("osteonode.study.stable-seconds", "2")
                 .with("osteonode.outbox.max-attempts", maxAttempts)
                 .with("osteonode.outbox.retry-delay-seconds", "1");
+    }
+
+    private static List<AttributeList> reports(OrthancProcess orthanc) throws Exception {
+        List<AttributeList> reports = new ArrayList<>();
+        for (byte[] bytes : orthanc.instancesOfModality("SR")) {
+            AttributeList report = new AttributeList();
+            report.read(new DicomInputStream(new ByteArrayInputStream(bytes)));
+            reports.add(report);
+        }
+        return reports;
+    }
+
+    private static List<Double> scores(NodeProcess node, String studyKey) throws Exception {
+        List<Double> scores = new ArrayList<>();
+        try (var connection = node.database(); var rows = connection.createStatement()
+                .executeQuery("select score from image_score where study_key = '" + studyKey + "'")) {
+            while (rows.next()) {
+                scores.add(rows.getDouble(1));
+            }
+        }
+        return scores;
+    }
+
+    /** The one content item, anywhere in the tree, whose concept name has this code value. */
+    private static ContentItem find(ContentItem item, String codeValue) {
+        List<ContentItem> found = new ArrayList<>();
+        collect(item, codeValue, found);
+        assertThat(found).as(codeValue).hasSize(1);
+        return found.get(0);
+    }
+
+    private static void collect(ContentItem item, String codeValue, List<ContentItem> found) {
+        if (codeValue.equals(item.getConceptNameCodeValue())) {
+            found.add(item);
+        }
+        for (int i = 0; i < item.getChildCount(); i++) {
+            collect((ContentItem) item.getChildAt(i), codeValue, found);
+        }
     }
 
     private static List<String> referencedInstances(AttributeList report) {

@@ -2,10 +2,10 @@ package org.osteonode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osteonode.deid.Pseudonymizer;
 import org.osteonode.testing.Dcmtk;
 import org.osteonode.testing.NodeProcess;
 import org.osteonode.testing.PhiCorpus;
+import org.osteonode.testing.ReferencePseudonyms;
 import org.osteonode.testing.PhiScanner;
 import org.osteonode.testing.Poll;
 import org.osteonode.testing.SyntheticDicom;
@@ -35,7 +35,7 @@ class ResearchPathIT {
         Path ultrasound = PhiCorpus.write(temp.resolve("corpus")).ultrasoundFile();
 
         try (NodeProcess node = new NodeProcess(temp.resolve("node")).start()) {
-            Pseudonymizer pseudonyms = node.pseudonymizer();
+            ReferencePseudonyms pseudonyms = node.pseudonymizer();
             Dcmtk.Result sent = Dcmtk.storescu(node.dicomPort(), "STORESCU",
                     List.of(spine.get(0), spine.get(1), chest, ultrasound));
             assertThat(sent.successes()).as(sent.output()).isEqualTo(4);

@@ -62,12 +62,11 @@ public final class StudyReporter {
         for (ClinicalStudies.Due study : studies.due(stable)) {
             int version = study.reportedVersion() + 1;
             List<StudyWorkspace.ScoredImage> images = workspace.images(study.studyKey());
-            // The study's result is its most suspicious image: screening must not average a finding away.
-            double probability = images.stream().mapToDouble(StudyWorkspace.ScoredImage::score).max().orElse(0);
+            StudyScore score = StudyScore.of(images.stream().map(StudyWorkspace.ScoredImage::score).toList(), threshold);
             AttributeList report = OsteoporosisReport.build(new OsteoporosisReport.Result(
                     workspace.studyHeader(study.studyKey()),
                     images.stream().map(StudyWorkspace.ScoredImage::image).toList(),
-                    probability, probability >= threshold, anatomy(images), algorithm, version,
+                    score.probability(), score.likely(), anatomy(images), algorithm, version,
                     reportUid(study.studyKey(), version), uids.uid("sr-series|" + study.studyKey()),
                     uids.uid("sr-tracking|" + study.studyKey()), LocalDateTime.now()));
             if (version > 1) {
@@ -80,7 +79,7 @@ public final class StudyReporter {
             studies.reported(study, version);
             queued++;
             log.info("event=report.queued study={} version={} images={} likely={}", study.studyKey(), version,
-                    images.size(), probability >= threshold);
+                    images.size(), score.likely());
         }
         return queued;
     }

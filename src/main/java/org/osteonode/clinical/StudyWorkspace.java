@@ -65,7 +65,8 @@ public final class StudyWorkspace {
                     subset.put(attribute);
                 }
             }
-            Path part = study.resolve("study.dcm.part");
+            // Each writer has its own temporary file: two images of a new study are often scored at once.
+            Path part = Files.createTempFile(study, "study-", ".part");
             subset.write(part.toFile(), TransferSyntax.ExplicitVRLittleEndian, false, true);
             Files.move(part, studyHeader, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -75,7 +76,7 @@ public final class StudyWorkspace {
         image.setProperty("seriesInstanceUid", scored.image().seriesInstanceUid());
         image.setProperty("score", Double.toString(scored.score()));
         image.setProperty("bodyPart", scored.bodyPart().name());
-        Path part = study.resolve(sopInstanceKey + ".part");
+        Path part = Files.createTempFile(study, "image-", ".part");
         try (Writer out = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
             image.store(out, null);
         }

@@ -28,10 +28,13 @@ public final class StorageScu implements PacsSender {
         files.add(file.toString());
         Counts counts = new Counts();
         // This PixelMed constructor traps its own exceptions (refused connection, rejected association) and
-        // reports them through encounteredTrappedExceptions(); the counts say what the PACS answered.
+        // reports them through encounteredTrappedExceptions(); the counts say what the PACS answered. PixelMed
+        // counts an object as "completed" when it starts sending it, and also as "failed" when the answer is a
+        // failure status (Success and the B000/B006/B007 warnings are not failures): accepted means attempted
+        // and not failed. OutboxDeliveryIT pins this against an SCP that answers A700.
         StorageSOPClassSCU scu = new StorageSOPClassSCU(host, port, calledAeTitle, callingAeTitle, files,
                 NO_COMPRESSION, counts);
-        if (counts.completed + counts.warning < 1) {
+        if (counts.completed < 1 || counts.failed > 0) {
             String why = counts.failed > 0 ? "it answered with a C-STORE failure status"
                     : scu.encounteredTrappedExceptions() ? "no association (PACS down, unreachable or refusing us)"
                     : "no response";
@@ -42,13 +45,11 @@ public final class StorageScu implements PacsSender {
     private static final class Counts extends MultipleInstanceTransferStatusHandler {
         private int completed;
         private int failed;
-        private int warning;
 
         @Override
         public void updateStatus(int remaining, int completed, int failed, int warning, String sopInstanceUid) {
             this.completed = completed;
             this.failed = failed;
-            this.warning = warning;
         }
     }
 }

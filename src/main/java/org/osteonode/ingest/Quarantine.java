@@ -64,7 +64,7 @@ public final class Quarantine {
     }
 
     private Path quarantined(Path target, String reason, String detail) throws IOException {
-        Spool.syncDirectory(dir);
+        Spool.Fsync.DISK.directory(dir);
         metrics.quarantined(reason);
         log.warn("event=quarantined file={} reason={} detail=\"{}\"", target.getFileName(), reason, detail);
         return target;

@@ -39,12 +39,19 @@ public final class Spool {
     private final Path incoming;
     private final FileStore fileStore;
     private final long minFreeBytes;
+    private final Fsync fsync;
     private final AtomicLong sequence = new AtomicLong();
 
     public Spool(Path dir, long minFreeBytes) {
+        this(dir, minFreeBytes, Fsync.DISK);
+    }
+
+    /** With another {@link Fsync}: tests watch (or fail) what makes an object durable. */
+    Spool(Path dir, long minFreeBytes, Fsync fsync) {
         this.dir = dir;
         this.incoming = dir.resolve("incoming");
         this.minFreeBytes = minFreeBytes;
+        this.fsync = fsync;
         try {
             Files.createDirectories(incoming, OWNER_ONLY_DIRECTORY);
             this.fileStore = Files.getFileStore(dir);
@@ -120,6 +127,7 @@ public final class Spool {
         private final Path target;
         private final FileChannel channel;
         private long size;
+        private boolean renamed;
         private boolean committed;
 
         private Entry(Path part, Path target, FileChannel channel) {
@@ -141,10 +149,11 @@ public final class Spool {
 
         /** Makes the object durable: after this returns, a crash cannot lose it. */
         public Path commit() throws IOException {
-            channel.force(true);
+            fsync.file(channel, part);
             channel.close();
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(dir);
+            renamed = true;
+            fsync.directory(dir);
             committed = true;
             return target;
         }
@@ -154,15 +163,36 @@ public final class Spool {
         public void close() throws IOException {
             if (!committed) {
                 channel.close();
-                Files.deleteIfExists(part);
+                // renamed but not durable: the sender hears a failure, so the object must not be processed
+                Files.deleteIfExists(renamed ? target : part);
             }
         }
     }
 
-    /** A rename is durable only once its directory is fsync'ed (Linux: open the directory read-only, force). */
-    static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+    /**
+     * What makes an object durable: its bytes, then its rename. The one real implementation is {@link #DISK};
+     * the interface exists so that a test can prove both calls happen, in that order, before Success is sent,
+     * which a kill -9 cannot show (the page cache survives it).
+     */
+    interface Fsync {
+        /** Forces the file's content and metadata to disk (fsync). */
+        void file(FileChannel channel, Path file) throws IOException;
+
+        /** Forces a directory, so that a rename in it is durable (Linux: open it read-only, fsync). */
+        void directory(Path directory) throws IOException;
+
+        Fsync DISK = new Fsync() {
+            @Override
+            public void file(FileChannel channel, Path file) throws IOException {
+                channel.force(true);
+            }
+
+            @Override
+            public void directory(Path directory) throws IOException {
+                try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+                    channel.force(true);
+                }
+            }
+        };
     }
 }

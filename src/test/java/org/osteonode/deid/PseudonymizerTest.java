@@ -2,63 +2,119 @@ package org.osteonode.deid;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.testing.ReferencePseudonyms;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/**
+ * Pseudonyms are compared with {@link ReferencePseudonyms}, an independent HMAC of SECURITY.md's definition:
+ * an unkeyed hash, a fixed key, a lost domain or a secret file that is not read would all differ from it.
+ */
 class PseudonymizerTest {
     private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
     private static final byte[] OTHER_SECRET = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8);
+    private static final String UID = "1.2.840.113619.2.55.3.604688119.971.1096522834.22";
 
     @TempDir
     Path temp;
 
     @Test
-    void uidPseudonymIsA225UidThatIsStableAndKeyed() {
-        Pseudonymizer one = new Pseudonymizer(SECRET);
-        String uid = "1.2.840.113619.2.55.3.604688119.971.1096522834.22";
+    void uidPseudonymIsA225UidOfTheKeyedHmacInTheUidDomain() {
+        String pseudonym = new Pseudonymizer(SECRET).uid(UID);
 
-        String pseudonym = one.uid(uid);
-
-        assertThat(pseudonym).matches("2\\.25\\.[1-9][0-9]*").hasSizeLessThanOrEqualTo(64);
-        assertThat(new Pseudonymizer(SECRET).uid(uid)).isEqualTo(pseudonym);
-        assertThat(new Pseudonymizer(OTHER_SECRET).uid(uid)).isNotEqualTo(pseudonym);
-        assertThat(one.uid(uid + "1")).isNotEqualTo(pseudonym);
+        assertThat(pseudonym).isEqualTo(new ReferencePseudonyms(SECRET).uid(UID))
+                .matches("2\\.25\\.[1-9][0-9]*").hasSizeLessThanOrEqualTo(64);
+        assertThat(new Pseudonymizer(OTHER_SECRET).uid(UID)).isNotEqualTo(pseudonym)
+                .isEqualTo(new ReferencePseudonyms(OTHER_SECRET).uid(UID));
     }
 
     @Test
-    void patientPseudonymDependsOnIssuerAndIdAndNeverContainsThem() {
+    void patientPseudonymIsTheKeyedHmacOfIssuerAndIdInThePatientDomain() {
         Pseudonymizer pseudonymizer = new Pseudonymizer(SECRET);
+        ReferencePseudonyms reference = new ReferencePseudonyms(SECRET);
 
-        String hospitalA = pseudonymizer.patient("HOSP_A", "MRN12345");
-        String hospitalB = pseudonymizer.patient("HOSP_B", "MRN12345");
-
-        assertThat(hospitalA).matches("[0-9a-f]{32}").doesNotContain("12345");
-        assertThat(hospitalA).isNotEqualTo(hospitalB).isEqualTo(pseudonymizer.patient("HOSP_A", "MRN12345"));
+        assertThat(pseudonymizer.patient("HOSP_A", "MRN12345")).isEqualTo(reference.patient("HOSP_A", "MRN12345"))
+                .matches("[0-9a-f]{32}");
+        assertThat(pseudonymizer.patient("HOSP_B", "MRN12345")).isEqualTo(reference.patient("HOSP_B", "MRN12345"))
+                .isNotEqualTo(pseudonymizer.patient("HOSP_A", "MRN12345"));
         // the separator keeps ("A", "BC") and ("AB", "C") apart
         assertThat(pseudonymizer.patient("A", "BC")).isNotEqualTo(pseudonymizer.patient("AB", "C"));
+        assertThat(new Pseudonymizer(OTHER_SECRET).patient("HOSP_A", "MRN12345"))
+                .isEqualTo(new ReferencePseudonyms(OTHER_SECRET).patient("HOSP_A", "MRN12345"))
+                .isNotEqualTo(pseudonymizer.patient("HOSP_A", "MRN12345"));
     }
 
     @Test
-    void domainsKeepAPatientIdAndAUidWithTheSameTextApart() {
+    void dateShiftIsTheKeyedHmacInItsOwnDomainSoThePatientKeyDoesNotRevealIt() {
         Pseudonymizer pseudonymizer = new Pseudonymizer(SECRET);
-
-        assertThat(pseudonymizer.uid("1.2.3")).doesNotContain(pseudonymizer.patient("", "1.2.3"));
+        ReferencePseudonyms reference = new ReferencePseudonyms(SECRET);
+        int sameAsFromPatientKey = 0;
+        for (int i = 0; i < 50; i++) {
+            String patientId = "MRN" + i;
+            int shift = pseudonymizer.dateShiftDays("HOSP", patientId, 3650);
+            assertThat(shift).isEqualTo(reference.dateShiftDays("HOSP", patientId, 3650)).isBetween(1, 3650);
+            // Without domains, the shift would be a function of the stored patient key.
+            long fromPatientKey = new BigInteger(pseudonymizer.patient("HOSP", patientId).substring(0, 16), 16).longValue();
+            if (1 + Math.floorMod(fromPatientKey, 3650L) == shift) {
+                sameAsFromPatientKey++;
+            }
+        }
+        assertThat(sameAsFromPatientKey).isLessThan(3);
     }
 
     @Test
-    void secretFileIsCreatedPrivateAndReused() throws Exception {
+    void noPseudonymIsAnUnkeyedHashOfItsInput() throws Exception {
+        Pseudonymizer pseudonymizer = new Pseudonymizer(SECRET);
+        String patient = pseudonymizer.patient("HOSP_A", "MRN12345");
+        String uid = pseudonymizer.uid(UID);
+
+        for (String input : new String[] {"MRN12345", "HOSP_A\u0000MRN12345", "patient\u0000HOSP_A\u0000MRN12345",
+                "HOSP_AMRN12345", UID, "uid\u0000" + UID}) {
+            for (String algorithm : new String[] {"SHA-256", "SHA-1", "MD5"}) {
+                byte[] digest = MessageDigest.getInstance(algorithm).digest(input.getBytes(StandardCharsets.UTF_8));
+                assertThat(patient).isNotEqualTo(HexFormat.of().formatHex(digest, 0, Math.min(16, digest.length)));
+                assertThat(uid).isNotEqualTo("2.25." + new BigInteger(1, Arrays.copyOf(digest, 16)));
+            }
+        }
+        assertThat(patient).doesNotContain("12345").doesNotContain("HOSP");
+    }
+
+    @Test
+    void theSecretFileIsWhatKeysThePseudonyms() throws Exception {
+        Path one = temp.resolve("one.key");
+        Path two = temp.resolve("two.key");
+        Files.writeString(one, new String(SECRET, StandardCharsets.UTF_8) + "\n");
+        Files.writeString(two, new String(OTHER_SECRET, StandardCharsets.UTF_8) + "\n");
+
+        Pseudonymizer fromOne = Pseudonymizer.fromSecretFile(one);
+        Pseudonymizer fromTwo = Pseudonymizer.fromSecretFile(two);
+
+        assertThat(fromOne.patient("", "MRN1")).isEqualTo(new ReferencePseudonyms(SECRET).patient("", "MRN1"));
+        assertThat(fromTwo.patient("", "MRN1")).isEqualTo(new ReferencePseudonyms(OTHER_SECRET).patient("", "MRN1"));
+        assertThat(fromOne.uid(UID)).isNotEqualTo(fromTwo.uid(UID));
+        assertThat(fromOne.dateShiftDays("", "MRN1", 1_000_000)).isNotEqualTo(fromTwo.dateShiftDays("", "MRN1", 1_000_000));
+    }
+
+    @Test
+    void aNewSecretFileIsPrivateRandomAndReused() throws Exception {
         Path file = temp.resolve("data/secret.key");
+        Path other = temp.resolve("other/secret.key");
 
-        String first = Pseudonymizer.fromSecretFile(file).uid("1.2.3");
-        String second = Pseudonymizer.fromSecretFile(file).uid("1.2.3");
+        String first = Pseudonymizer.fromSecretFile(file).uid(UID);
+        String second = Pseudonymizer.fromSecretFile(file).uid(UID);
 
-        assertThat(first).isEqualTo(second);
+        assertThat(first).isEqualTo(second).isEqualTo(ReferencePseudonyms.fromSecretFile(file).uid(UID));
+        assertThat(Pseudonymizer.fromSecretFile(other).uid(UID)).as("another site's new secret").isNotEqualTo(first);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(Files.readString(file).trim()).matches("[0-9a-f]{64}");
     }
@@ -69,5 +125,7 @@ class PseudonymizerTest {
         Files.writeString(file, "tooshort");
 
         assertThatThrownBy(() -> Pseudonymizer.fromSecretFile(file)).hasMessageContaining("osteonode.deid.secret-file");
+        assertThatThrownBy(() -> new Pseudonymizer("tooshort".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("32 bytes");
     }
 }

@@ -5,16 +5,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.config.Settings;
 import org.osteonode.config.SettingsLoader;
+import org.osteonode.ingest.Quarantine;
+import org.osteonode.ingest.Spool;
+import org.osteonode.ingest.StorageScp;
 import org.osteonode.observe.Metrics;
 import org.osteonode.store.Database;
 import org.osteonode.testing.OrthancProcess;
+import org.osteonode.testing.Ports;
 import org.osteonode.testing.SyntheticDicom;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,10 +104,70 @@ class OutboxDeliveryIT {
     }
 
     @Test
+    void aPacsThatAnswersAFailureStatusLeavesTheReportPendingWithItsFile() throws Exception {
+        // A real SCP that answers every C-STORE with A700 (Out of Resources): osteonode's own receiver below
+        // its disk watermark.
+        try (StorageScp refusing = refusingPacs(Set.of("OSTEONODE"))) {
+            SyntheticDicom report = SyntheticDicom.radiograph();
+            outbox.enqueue("sr:study:4", report.write(temp.resolve("report.dcm")));
+            OutboxDelivery delivery = new OutboxDelivery(outbox, new StorageScu("localhost", refusingPort, "PACS",
+                    "OSTEONODE"), 10, Duration.ofSeconds(30), metrics);
+
+            assertThat(delivery.deliverDue()).isZero();
+
+            assertThat(outbox.count("pending")).isEqualTo(1);
+            assertThat(outbox.count("sent")).isZero();
+            assertThat(metrics.count("osteonode.sr.sent")).isZero();
+            assertThat(metrics.count("osteonode.instances.rejected", "reason", "disk-full")).as("the PACS refused it")
+                    .isEqualTo(1);
+            try (var left = Files.list(temp.resolve("data/outbox"))) {
+                assertThat(left).as("the report is kept for the next attempt").hasSize(1);
+            }
+            assertThat(lastError()).contains("failure status");
+        }
+    }
+
+    @Test
+    void aPacsThatRejectsTheAssociationLeavesTheReportPending() throws Exception {
+        try (StorageScp refusing = refusingPacs(Set.of("SOMEONEELSE"))) {
+            outbox.enqueue("sr:study:5", SyntheticDicom.radiograph().write(temp.resolve("report.dcm")));
+            OutboxDelivery delivery = new OutboxDelivery(outbox, new StorageScu("localhost", refusingPort, "PACS",
+                    "OSTEONODE"), 10, Duration.ofSeconds(30), metrics);
+
+            assertThat(delivery.deliverDue()).isZero();
+
+            assertThat(outbox.count("pending")).isEqualTo(1);
+            assertThat(metrics.count("osteonode.sr.sent")).isZero();
+            assertThat(lastError()).contains("no association");
+        }
+    }
+
+    @Test
     void backOffDoublesUpToAnHour() {
         assertThat(OutboxDelivery.backoff(Duration.ofSeconds(30), 1)).isEqualTo(Duration.ofSeconds(30));
         assertThat(OutboxDelivery.backoff(Duration.ofSeconds(30), 3)).isEqualTo(Duration.ofSeconds(120));
         assertThat(OutboxDelivery.backoff(Duration.ofSeconds(30), 20)).isEqualTo(Duration.ofHours(1));
+    }
+
+    private final int refusingPort = Ports.free();
+
+    private StorageScp refusingPacs(Set<String> allowedCallingAeTitles) throws Exception {
+        Settings.Dicom settings = new Settings.Dicom("PACS", refusingPort,
+                new Settings.CallingAeTitles(allowedCallingAeTitles, false), 4, 131072, Duration.ofSeconds(30));
+        StorageScp scp = new StorageScp(settings, new Spool(temp.resolve("pacs-spool"), Long.MAX_VALUE),
+                new Quarantine(temp.resolve("pacs-quarantine"), metrics), object -> {
+                    throw new AssertionError("the refusing PACS accepted an object");
+                }, metrics);
+        scp.start();
+        return scp;
+    }
+
+    private String lastError() throws Exception {
+        try (var connection = database.dataSource().getConnection();
+             var rows = connection.createStatement().executeQuery("select last_error from outbox")) {
+            rows.next();
+            return rows.getString(1);
+        }
     }
 
     private OutboxDelivery delivery(int maxAttempts, Duration firstRetry) {

@@ -3,11 +3,15 @@ package org.osteonode.ingest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SpoolTest {
     @TempDir
@@ -64,6 +68,80 @@ class SpoolTest {
         try (Spool.Entry entry = spool.create()) {
             entry.write(new byte[] {42});
             return entry.commit();
+        }
+    }
+
+    @Test
+    void commitForcesTheBytesBeforeTheRenameAndTheDirectoryAfterIt() throws Exception {
+        List<String> events = new ArrayList<>();
+        Spool spool = new Spool(temp, 0, new Spool.Fsync() {
+            @Override
+            public void file(FileChannel channel, Path file) throws IOException {
+                // what is forced is the open file being written, and nothing is visible as .dcm yet
+                events.add("file " + file.getFileName().toString().endsWith(".part") + " size=" + channel.size()
+                        + " visible=" + !spool().isEmpty());
+            }
+
+            @Override
+            public void directory(Path directory) throws IOException {
+                events.add("directory " + directory.equals(temp) + " visible=" + !spool().isEmpty());
+            }
+        });
+        try (Spool.Entry entry = spool.create()) {
+            entry.write(new byte[] {1, 2, 3});
+            entry.commit();
+        }
+
+        assertThat(events).containsExactly("file true size=3 visible=false", "directory true visible=true");
+    }
+
+    @Test
+    void aFailedFsyncFailsTheCommitAndLeavesNothingBehind() throws Exception {
+        Spool spool = new Spool(temp, 0, failing(true));
+        try (Spool.Entry entry = spool.create()) {
+            entry.write(new byte[] {1});
+            assertThatThrownBy(entry::commit).isInstanceOf(IOException.class).hasMessageContaining("fsync");
+        }
+
+        assertThat(spool.pending()).isEmpty();
+        try (var files = Files.walk(temp)) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedDirectoryFsyncFailsTheCommitAndTheRenamedObjectIsNotLeftToBeProcessed() throws Exception {
+        Spool spool = new Spool(temp, 0, failing(false));
+        try (Spool.Entry entry = spool.create()) {
+            entry.write(new byte[] {1});
+            assertThatThrownBy(entry::commit).isInstanceOf(IOException.class).hasMessageContaining("fsync");
+        }
+
+        assertThat(spool.pending()).isEmpty();
+    }
+
+    /** An Fsync that fails like a disk that reports EIO: on the file, or on the directory. */
+    static Spool.Fsync failing(boolean onFile) {
+        return new Spool.Fsync() {
+            @Override
+            public void file(FileChannel channel, Path file) throws IOException {
+                if (onFile) {
+                    throw new IOException("fsync: Input/output error");
+                }
+            }
+
+            @Override
+            public void directory(Path directory) throws IOException {
+                if (!onFile) {
+                    throw new IOException("fsync: Input/output error");
+                }
+            }
+        };
+    }
+
+    private List<Path> spool() throws IOException {
+        try (var files = Files.list(temp)) {
+            return files.filter(p -> p.toString().endsWith(".dcm")).toList();
         }
     }
 }

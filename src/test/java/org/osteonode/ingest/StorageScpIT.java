@@ -47,7 +47,11 @@ class StorageScpIT {
     private Spool spool;
 
     private void start(long minFreeBytes, int maxAssociations) throws Exception {
-        spool = new Spool(temp.resolve("spool"), minFreeBytes);
+        start(minFreeBytes, maxAssociations, Spool.Fsync.DISK);
+    }
+
+    private void start(long minFreeBytes, int maxAssociations, Spool.Fsync fsync) throws Exception {
+        spool = new Spool(temp.resolve("spool"), minFreeBytes, fsync);
         Settings.Dicom settings = new Settings.Dicom("OSTEONODE", port,
                 new Settings.CallingAeTitles(Set.of("STORESCU"), false), maxAssociations, 131072, Duration.ofSeconds(30));
         scp = new StorageScp(settings, spool, new Quarantine(temp.resolve("quarantine"), metrics), received::add, metrics);
@@ -93,6 +97,49 @@ class StorageScpIT {
             assertThat(files.filter(Files::isRegularFile)).isEmpty();
         }
         assertThat(metrics.count("osteonode.instances.rejected", "reason", "disk-full")).isEqualTo(1);
+    }
+
+    @Test
+    void successIsAnsweredOnlyAfterTheObjectAndItsRenameAreFsynced() throws Exception {
+        // Each fsync records how many objects the sender had been told about by then: none may be acknowledged
+        // (handed on, which happens right after its response is sent) before both of its fsyncs happened.
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start(0, 8, new Spool.Fsync() {
+            @Override
+            public void file(java.nio.channels.FileChannel channel, Path file) throws java.io.IOException {
+                events.add("file acknowledged=" + received.size());
+                Spool.Fsync.DISK.file(channel, file);
+            }
+
+            @Override
+            public void directory(Path directory) throws java.io.IOException {
+                events.add("directory acknowledged=" + received.size());
+                Spool.Fsync.DISK.directory(directory);
+            }
+        });
+        Path first = SyntheticDicom.radiograph().instance(1).write(temp.resolve("1.dcm"));
+        Path second = SyntheticDicom.radiograph().instance(2).write(temp.resolve("2.dcm"));
+
+        Dcmtk.Result sent = Dcmtk.storescu(port, "STORESCU", List.of(first, second));
+
+        assertThat(sent.successes()).as(sent.output()).isEqualTo(2);
+        assertThat(events).containsExactly("file acknowledged=0", "directory acknowledged=0",
+                "file acknowledged=1", "directory acknowledged=1");
+    }
+
+    @ParameterizedTest(name = "fsync of the {0} fails")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"file", "directory"})
+    void whenFsyncFailsTheSenderHearsOutOfResourcesAndNothingIsKept(String which) throws Exception {
+        start(0, 8, SpoolTest.failing(which.equals("file")));
+        Path file = SyntheticDicom.radiograph().write(temp.resolve("one.dcm"));
+
+        Dcmtk.Result sent = Dcmtk.storescu(port, "STORESCU", List.of(file));
+
+        assertThat(sent.successes()).as(sent.output()).isZero();
+        assertThat(sent.output()).contains("Refused: OutOfResources");
+        assertThat(received).isEmpty();
+        assertThat(spool.pending()).isEmpty();
+        assertThat(metrics.count("osteonode.instances.rejected", "reason", "spool-write-failed")).isEqualTo(1);
     }
 
     @Test

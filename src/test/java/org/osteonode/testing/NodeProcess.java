@@ -1,7 +1,5 @@
 package org.osteonode.testing;
 
-import org.osteonode.deid.Pseudonymizer;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -136,9 +134,12 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    /** The node's own pseudonymiser, from its secret, to look up what a test sent. */
-    public Pseudonymizer pseudonymizer() throws IOException {
-        return Pseudonymizer.fromSecretFile(dataDir.resolve("secret.key"));
+    /**
+     * The pseudonyms of the node's secret, computed by the test's own reference (not the node's code), so that
+     * a key looked up with them also checks that the node keyed it as SECURITY.md says.
+     */
+    public ReferencePseudonyms pseudonymizer() throws IOException {
+        return ReferencePseudonyms.fromSecretFile(dataDir.resolve("secret.key"));
     }
 
     public List<Path> spoolObjects() throws IOException {
