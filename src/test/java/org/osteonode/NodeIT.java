@@ -200,6 +200,19 @@ class NodeIT {
     }
 
     @Test
+    void theEmbeddedDatabaseCommitsDurably() throws Exception {
+        // A commit is acknowledged only once its WAL is fsync'ed: after a label commit the spool file goes.
+        try (Connection connection = node.database(); var statement = connection.createStatement()) {
+            for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+                try (var row = statement.executeQuery("show " + setting)) {
+                    row.next();
+                    assertThat(row.getString(1)).as(setting).isEqualTo("on");
+                }
+            }
+        }
+    }
+
+    @Test
     void healthAndMetricsAreServed() throws Exception {
         assertThat(node.health().statusCode()).isEqualTo(200);
         assertThat(node.health().body()).contains("\"status\":\"UP\"").contains("\"database\":\"UP\"");

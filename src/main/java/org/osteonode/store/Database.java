@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -63,7 +64,26 @@ public final class Database implements AutoCloseable {
             throw new IOException("cannot migrate the osteonode schema: " + e.getMessage(), e);
         }
         log.info("event=database.ready kind={}", db.embedded() ? "embedded" : "external");
+        warnIfNotDurable(pool);
         return new Database(embedded, pool);
+    }
+
+    /** An external server is the DBA's to configure; say so when it may lose commits the node relies on. */
+    private static void warnIfNotDurable(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            for (String setting : List.of("fsync", "synchronous_commit")) {
+                try (var row = statement.executeQuery("show " + setting)) {
+                    row.next();
+                    if (row.getString(1).equals("off")) {
+                        log.warn("event=database.not-durable setting={} value=off fix=\"set {}=on in postgresql.conf: "
+                                + "osteonode deletes a spooled object once its rows are committed, so a commit lost "
+                                + "in a crash loses the object\"", setting, setting);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            log.warn("event=database.settings-unreadable error=\"{}\"", e.getMessage());
+        }
     }
 
     private static EmbeddedPostgres startEmbedded(Path dir) throws IOException {
@@ -72,6 +92,11 @@ public final class Database implements AutoCloseable {
         return EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
+                // The library's default is synchronous_commit=off, which loses the last committed transactions
+                // in a power cut: after a label commit the spool file is deleted, so the object would be lost.
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("full_page_writes", "on")
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .start();
     }

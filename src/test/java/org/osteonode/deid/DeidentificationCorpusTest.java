@@ -5,7 +5,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteonode.ingest.Quarantine;
@@ -32,13 +32,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeidentificationCorpusTest {
     private static final byte[] SECRET = "corpus-test-secret-corpus-test-secret".getBytes(StandardCharsets.UTF_8);
 
+    // Per test, not once per class: PIT credits a test only with the code it runs itself.
     @TempDir
-    static Path temp;
-    static PhiCorpus corpus;
-    static Map<Path, ResearchArchiver.Outcome> outcomes = new HashMap<>();
+    Path temp;
+    PhiCorpus corpus;
+    Map<Path, ResearchArchiver.Outcome> outcomes = new HashMap<>();
 
-    @BeforeAll
-    static void deidentifyTheCorpus() throws Exception {
+    @BeforeEach
+    void deidentifyTheCorpus() throws Exception {
         corpus = PhiCorpus.write(temp.resolve("in"));
         ResearchArchiver archiver = archiver(temp.resolve("out"));
         for (Path file : corpus.files()) {
@@ -46,7 +47,7 @@ class DeidentificationCorpusTest {
         }
     }
 
-    private static ResearchArchiver archiver(Path out) {
+    private ResearchArchiver archiver(Path out) {
         return ResearchArchiver.create(DeidOptions.defaults(), new Pseudonymizer(SECRET),
                 new Archive(out, temp.resolve("scratch"), true));
     }
@@ -161,14 +162,14 @@ class DeidentificationCorpusTest {
         }
     }
 
-    private static List<Path> archived() {
+    private List<Path> archived() {
         return outcomes.values().stream()
                 .filter(ResearchArchiver.Outcome.Archived.class::isInstance)
                 .map(o -> ((ResearchArchiver.Outcome.Archived) o).file())
                 .toList();
     }
 
-    private static Path archivedFile(Path original) {
+    private Path archivedFile(Path original) {
         return ((ResearchArchiver.Outcome.Archived) outcomes.get(original)).file();
     }
 

@@ -142,13 +142,6 @@ class OutboxDeliveryIT {
         }
     }
 
-    @Test
-    void backOffDoublesUpToAnHour() {
-        assertThat(OutboxDelivery.backoff(Duration.ofSeconds(30), 1)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(OutboxDelivery.backoff(Duration.ofSeconds(30), 3)).isEqualTo(Duration.ofSeconds(120));
-        assertThat(OutboxDelivery.backoff(Duration.ofSeconds(30), 20)).isEqualTo(Duration.ofHours(1));
-    }
-
     private final int refusingPort = Ports.free();
 
     private StorageScp refusingPacs(Set<String> allowedCallingAeTitles) throws Exception {

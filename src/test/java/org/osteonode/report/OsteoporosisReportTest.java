@@ -150,6 +150,51 @@ class OsteoporosisReportTest {
                 .isEqualTo(value(sourceImage.attributes(), TagFromName.AccessionNumber));
     }
 
+    @Test
+    void theHeaderIsAnUnverifiedCompleteSrOfTheAlgorithmWhichItNamesAsEquipment() throws Exception {
+        AttributeList report = reread(build(0.5, true, 1));
+
+        assertThat(value(report, TagFromName.CompletionFlag)).isEqualTo("COMPLETE");
+        assertThat(value(report, TagFromName.VerificationFlag)).isEqualTo("UNVERIFIED");
+        assertThat(value(report, TagFromName.SeriesNumber)).isEqualTo("9901");
+        assertThat(value(report, TagFromName.SeriesDescription)).contains("RESEARCH USE ONLY");
+        assertThat(value(report, TagFromName.InstanceCreationDate)).isEqualTo("20261126");
+        assertThat(value(report, TagFromName.InstanceCreationTime)).isEqualTo("103000");
+        assertThat(value(report, TagFromName.ContentDate)).isEqualTo("20261126");
+        assertThat(value(report, TagFromName.ContentTime)).isEqualTo("103000");
+        assertThat(report.get(TagFromName.ReferencedPerformedProcedureStepSequence)).isNotNull();
+        assertThat(report.get(TagFromName.PerformedProcedureCodeSequence)).isNotNull();
+        assertThat(value(report, TagFromName.Manufacturer)).isEqualTo("osteonode project");
+        assertThat(value(report, TagFromName.ManufacturerModelName)).isEqualTo("osteonode demo");
+        assertThat(value(report, TagFromName.DeviceSerialNumber)).isEqualTo(algorithm.deviceUid());
+        assertThat(value(report, TagFromName.SoftwareVersions)).isEqualTo("0.1.0");
+
+        AttributeList contributor = ((SequenceAttribute) report.get(TagFromName.ContributingEquipmentSequence))
+                .getItem(0).getAttributeList();
+        assertCode(CodedSequenceItem.getSingleCodedSequenceItemOrNull(contributor,
+                TagFromName.PurposeOfReferenceCodeSequence), Codes.PROCESSING_EQUIPMENT);
+        assertThat(value(contributor, TagFromName.Manufacturer)).isEqualTo("osteonode project");
+        assertThat(value(contributor, TagFromName.ManufacturerModelName)).isEqualTo("osteonode demo");
+        assertThat(value(contributor, TagFromName.SoftwareVersions)).isEqualTo("0.1.0");
+        assertThat(value(contributor, TagFromName.DeviceUID)).isEqualTo(algorithm.deviceUid());
+        assertThat(value(contributor, new com.pixelmed.dicom.AttributeTag(0x0018, 0xA002))).isEqualTo("20261126103000");
+        assertThat(value(contributor, TagFromName.ContributionDescription)).isEqualTo("osteoporosis AI");
+
+        AttributeList scheme = ((SequenceAttribute) report.get(TagFromName.CodingSchemeIdentificationSequence))
+                .getItem(0).getAttributeList();
+        assertThat(value(scheme, TagFromName.CodingSchemeDesignator)).isEqualTo("99OSTEONODE");
+        assertThat(value(scheme, TagFromName.CodingSchemeName)).isNotEmpty();
+        assertThat(value(scheme, TagFromName.CodingSchemeResponsibleOrganization)).isNotEmpty();
+    }
+
+    @Test
+    void onlyScreenedBodyPartsHaveAFindingSite() {
+        assertThat(Codes.Anatomy.of(org.osteonode.labels.BodyPart.LSPINE)).isEqualTo(Codes.Anatomy.LSPINE);
+        assertThat(Codes.Anatomy.of(org.osteonode.labels.BodyPart.HIP)).isEqualTo(Codes.Anatomy.HIP);
+        assertThat(Codes.Anatomy.of(org.osteonode.labels.BodyPart.CHEST)).isNull();
+        assertThat(Codes.Anatomy.HIP.code().getCodeValue()).isEqualTo("24136001");
+    }
+
     private OsteoporosisReport.Result result(double probability, boolean likely, int version) throws Exception {
         return new OsteoporosisReport.Result(sourceImage.attributes(), images, probability, likely,
                 Codes.Anatomy.LSPINE, algorithm, version, SyntheticDicom.newUid(), SyntheticDicom.newUid(), trackingUid,

@@ -1,0 +1,147 @@
+package org.osteonode.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.ingest.InstanceHeader;
+import org.osteonode.testing.ReferencePseudonyms;
+import org.osteonode.testing.SharedPostgres;
+import org.osteonode.testing.SyntheticDicom;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The index and the clinical path's state, on a real PostgreSQL: once per instance, due when complete and quiet. */
+class ClinicalStudiesTest {
+    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path temp;
+
+    private Database database;
+    private InstanceIndex index;
+    private ClinicalStudies studies;
+    private final Pseudonymizer pseudonymizer = new Pseudonymizer(SECRET);
+    private final ReferencePseudonyms reference = new ReferencePseudonyms(SECRET);
+    private final String study = SyntheticDicom.newUid();
+    private final String studyKey = reference.uid(study);
+
+    @BeforeEach
+    void open() throws Exception {
+        database = SharedPostgres.freshDatabase(temp);
+        index = new InstanceIndex(database.dataSource(), pseudonymizer);
+        studies = new ClinicalStudies(database.dataSource());
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    @Test
+    void anInstanceIsRecordedOnceUnderKeyedPseudonymsAndAResendIsCounted() throws Exception {
+        InstanceHeader header = header(SyntheticDicom.newUid());
+
+        assertThat(index.record(header, 1234)).isTrue();
+        assertThat(index.record(header, 1234)).isFalse();
+
+        assertThat(single("select count(*) from instance")).isEqualTo("1");
+        assertThat(single("select sop_instance_key || ' ' || series_key || ' ' || study_key || ' ' || patient_key "
+                + "|| ' ' || times_received || ' ' || size_bytes || ' ' || modality || ' ' || calling_ae_title "
+                + "|| ' ' || sop_class_uid || ' ' || transfer_syntax_uid from instance"))
+                .isEqualTo(reference.uid(header.sopInstanceUid()) + " " + reference.uid(header.seriesInstanceUid()) + " "
+                        + studyKey + " " + reference.patient("ISSUER", "MRN77") + " 2 1234 DX STORESCU "
+                        + header.sopClassUid() + " " + header.transferSyntaxUid());
+    }
+
+    @Test
+    void aResentImageIsScoredOnceAndDoesNotMakeItsReportedStudyDueAgain() throws Exception {
+        String sop = seen(SyntheticDicom.newUid());
+
+        assertThat(studies.score(sop, studyKey, 0.4)).isTrue();
+        ClinicalStudies.Due due = onlyDue();
+        assertThat(due).isEqualTo(new ClinicalStudies.Due(studyKey, 1, 0));
+        studies.reported(due, 1);
+
+        assertThat(studies.score(sop, studyKey, 0.9)).as("the same image again").isFalse();
+        assertThat(studies.due(Duration.ZERO)).isEmpty();
+        assertThat(single("select score from image_score")).isEqualTo("0.4");
+        assertThat(single("select instances from clinical_study")).isEqualTo("1");
+    }
+
+    @Test
+    void aLateImageMakesAReportedStudyDueForItsNextVersion() throws Exception {
+        studies.score(seen(SyntheticDicom.newUid()), studyKey, 0.4);
+        studies.reported(onlyDue(), 1);
+
+        studies.score(seen(SyntheticDicom.newUid()), studyKey, 0.6);
+
+        assertThat(onlyDue()).isEqualTo(new ClinicalStudies.Due(studyKey, 2, 1));
+        assertThat(studies.reportedAndQuiet(Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void aStudyIsNotDueWhileOneOfItsInstancesIsUnseenByTheClinicalPath() throws Exception {
+        studies.score(seen(SyntheticDicom.newUid()), studyKey, 0.4);
+        InstanceHeader slow = header(SyntheticDicom.newUid());
+        index.record(slow, 10);
+
+        assertThat(studies.due(Duration.ZERO)).isEmpty();
+
+        index.clinicalDone(slow);
+        assertThat(studies.due(Duration.ZERO)).hasSize(1);
+    }
+
+    @Test
+    void aStudyIsDueOnlyOnceItHasBeenQuietForTheStablePeriod() throws Exception {
+        studies.score(seen(SyntheticDicom.newUid()), studyKey, 0.4);
+
+        assertThat(studies.due(Duration.ofHours(1))).isEmpty();
+        assertThat(studies.due(Duration.ZERO)).hasSize(1);
+    }
+
+    @Test
+    void aReportedStudyIsForgottenOnlyAfterItsRetention() throws Exception {
+        studies.score(seen(SyntheticDicom.newUid()), studyKey, 0.4);
+        assertThat(studies.reportedAndQuiet(Duration.ZERO)).as("not reported yet").isEmpty();
+        studies.reported(onlyDue(), 1);
+
+        assertThat(studies.reportedAndQuiet(Duration.ofDays(7))).isEmpty();
+        assertThat(studies.reportedAndQuiet(Duration.ZERO)).containsExactly(studyKey);
+    }
+
+    /** An instance of the study, indexed and seen by the clinical path; returns its SOP Instance key. */
+    private String seen(String sopInstanceUid) throws Exception {
+        InstanceHeader header = header(sopInstanceUid);
+        index.record(header, 10);
+        index.clinicalDone(header);
+        return reference.uid(sopInstanceUid);
+    }
+
+    private InstanceHeader header(String sopInstanceUid) {
+        return new InstanceHeader("1.2.840.10008.1.2.1", "1.2.840.10008.5.1.4.1.1.1.1", sopInstanceUid, study,
+                "1.2.3.4", "MRN77", "ISSUER", "DX", "STORESCU");
+    }
+
+    private ClinicalStudies.Due onlyDue() throws Exception {
+        List<ClinicalStudies.Due> due = studies.due(Duration.ZERO);
+        assertThat(due).hasSize(1);
+        return due.get(0);
+    }
+
+    private String single(String sql) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             ResultSet row = connection.createStatement().executeQuery(sql)) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+}
