@@ -68,7 +68,7 @@ public final class Node implements AutoCloseable {
         Spool spool = new Spool(settings.spoolDir(), settings.spoolMinFreeBytes());
         Quarantine quarantine = new Quarantine(settings.quarantineDir(), metrics);
         metrics.spoolBytes(spool::bytes);
-        // Listed before the receiver opens its port, so that recovery never races a fresh object.
+        // Also clears what a crash left half-written; before the receiver opens its port.
         List<Path> pending = spool.pending();
 
         Settings.Inference inference = settings.inference();
@@ -93,7 +93,7 @@ public final class Node implements AutoCloseable {
                     card.threshold(), settings.clinical().stable(), settings.clinical().retention(),
                     settings.scratchDir());
             metrics.outbox(() -> count(outbox, "pending"), () -> count(outbox, "dead"));
-            List<RouteBuilder> routes = new ArrayList<>(List.of(ingest, new ReportRoutes(reporter)));
+            List<RouteBuilder> routes = new ArrayList<>(List.of(new ReportRoutes(reporter)));
             Settings.Pacs pacs = settings.pacs();
             if (pacs.enabled()) {
                 routes.add(new DeliveryRoutes(new OutboxDelivery(outbox,
@@ -102,7 +102,7 @@ public final class Node implements AutoCloseable {
             } else {
                 log.warn("event=delivery.off reason=\"osteonode.pacs.host is empty\" effect=\"reports wait in the outbox\"");
             }
-            pipeline = new Pipeline(settings.pipeline(), routes, settings.shutdownGrace());
+            pipeline = new Pipeline(ingest, routes, settings.shutdownGrace());
             scp = new StorageScp(settings.dicom(), spool, quarantine, pipeline, metrics);
             HttpEndpoints http = new HttpEndpoints(settings.httpPort(), metrics);
             Node node = new Node(settings, database, pipeline, scp, http, model);
@@ -113,7 +113,7 @@ public final class Node implements AutoCloseable {
                     .check("spool", spool::hasRoom);
             scp.start();
             http.start();
-            pipeline.recover(pending);
+            // Objects acknowledged before the last stop wait in the spool: the paths take them from there.
             log.info("event=node.ready data_dir={} pending_objects={}", settings.dataDir(), pending.size());
             return node;
         } catch (Exception e) {

@@ -47,7 +47,7 @@ class CrashRecoveryIT {
         String study = SyntheticDicom.newUid();
         List<Path> files = study(study);
         Path dataDir = temp.resolve("node");
-        try (NodeProcess node = new NodeProcess(dataDir).with("osteonode.pipeline.workers", "1").start()) {
+        try (NodeProcess node = new NodeProcess(dataDir).with("osteonode.research.workers", "1").with("osteonode.clinical.workers", "1").start()) {
             Dcmtk.Result sent = Dcmtk.storescu(node.dicomPort(), "STORESCU", files);
             assertThat(sent.successes()).as(sent.output()).isEqualTo(OBJECTS);
 

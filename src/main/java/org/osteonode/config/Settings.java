@@ -70,8 +70,12 @@ public record Settings(
     public record Clinical(Set<org.osteonode.labels.BodyPart> bodyParts, Duration stable, Duration retention) {
     }
 
-    /** The route from spool to index: bounded queue, workers, and how failures are retried. */
-    public record Pipeline(int queueSize, int workers, int maxAttempts, Duration retryDelay) {
+    /**
+     * The two paths from the spool: how many objects each holds in memory (the rest wait in the spool), their
+     * workers, and how failures are retried.
+     */
+    public record Pipeline(int queueSize, int researchWorkers, int clinicalWorkers, int maxAttempts,
+            Duration retryDelay) {
     }
 
     /**

@@ -45,7 +45,8 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.db.password", "");
         DEFAULTS.put("osteonode.spool.min-free-mb", "1024");
         DEFAULTS.put("osteonode.pipeline.queue-size", "1000");
-        DEFAULTS.put("osteonode.pipeline.workers", "2");
+        DEFAULTS.put("osteonode.research.workers", "");
+        DEFAULTS.put("osteonode.clinical.workers", "");
         DEFAULTS.put("osteonode.pipeline.max-attempts", "4");
         DEFAULTS.put("osteonode.pipeline.retry-delay-ms", "500");
         DEFAULTS.put("osteonode.deid.secret-file", "");
@@ -145,7 +146,8 @@ public final class SettingsLoader {
                 v.integer("osteonode.spool.min-free-mb", 0, Integer.MAX_VALUE) * 1024L * 1024L,
                 new Settings.Pipeline(
                         v.integer("osteonode.pipeline.queue-size", 1, 1_000_000),
-                        v.integer("osteonode.pipeline.workers", 1, 256),
+                        v.workers("osteonode.research.workers"),
+                        v.workers("osteonode.clinical.workers"),
                         v.integer("osteonode.pipeline.max-attempts", 1, 100),
                         Duration.ofMillis(v.integer("osteonode.pipeline.retry-delay-ms", 0, 3_600_000))),
                 secretFile.isEmpty() ? dataDir.resolve("secret.key") : Path.of(secretFile),
@@ -178,6 +180,11 @@ public final class SettingsLoader {
     private record Values(Map<String, String> raw) {
         String raw(String key) {
             return raw.get(key);
+        }
+
+        /** A worker count; empty means one per core. */
+        int workers(String key) {
+            return raw(key).isEmpty() ? Runtime.getRuntime().availableProcessors() : integer(key, 1, 256);
         }
 
         int integer(String key, int min, int max) {

@@ -49,6 +49,27 @@ public final class Quarantine {
         return quarantined(target, reason, detail);
     }
 
+    /**
+     * As {@link #put}, but copies, and only the first time: the spool keeps the object for the other path, and
+     * when both paths give up on it, it is quarantined (and counted) once.
+     *
+     * @return false when the object was quarantined already
+     */
+    public boolean copyOnce(Path object, String reason, String detail) throws IOException {
+        Path target = dir.resolve(object.getFileName());
+        if (Files.exists(target)) {
+            return false;
+        }
+        writeReason(target, reason, detail);
+        try {
+            Files.copy(object, target);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        }
+        quarantined(target, reason, detail);
+        return true;
+    }
+
     /** As {@link #put}, but leaves the original where it is (offline de-identification of a folder). */
     public Path copy(Path object, String name, String reason, String detail) throws IOException {
         Path target = dir.resolve(name);

@@ -1,6 +1,6 @@
 package org.osteonode.ingest;
 
-/** Where the receiver hands each acknowledged object; may block while the pipeline is full. */
+/** Where the receiver hands each acknowledged object, after its Success is sent; must not block. */
 @FunctionalInterface
 public interface ReceivedObjectSink {
     void accept(ReceivedObject object);

@@ -99,8 +99,8 @@ public final class Spool {
     }
 
     /**
-     * Objects acknowledged but not yet processed, oldest first; incomplete {@code .part} files, which were
-     * never acknowledged, are deleted.
+     * Objects acknowledged but not yet processed, oldest first. Incomplete {@code .part} files, which were never
+     * acknowledged, are deleted, and so are the markers of objects that are gone.
      */
     public List<Path> pending() throws IOException {
         try (DirectoryStream<Path> parts = Files.newDirectoryStream(incoming, "*.part")) {
@@ -108,17 +108,67 @@ public final class Spool {
                 Files.deleteIfExists(part);
             }
         }
-        List<Path> pending = new ArrayList<>();
-        try (DirectoryStream<Path> objects = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-            objects.forEach(pending::add);
+        for (ProcessingPath path : ProcessingPath.values()) {
+            try (DirectoryStream<Path> markers = Files.newDirectoryStream(dir, "*" + SUFFIX + path.marker())) {
+                for (Path marker : markers) {
+                    String name = marker.getFileName().toString();
+                    if (!Files.exists(dir.resolve(name.substring(0, name.length() - path.marker().length())))) {
+                        Files.deleteIfExists(marker);
+                    }
+                }
+            }
         }
-        pending.sort(null);
-        return pending;
+        return waiting(null);
     }
 
-    /** Called once every path is done with the object. */
-    public void remove(Path object) throws IOException {
-        Files.deleteIfExists(object);
+    /** Objects the given path has not finished yet (all objects when {@code path} is null), oldest first. */
+    public List<Path> waiting(ProcessingPath path) throws IOException {
+        List<Path> waiting = new ArrayList<>();
+        try (DirectoryStream<Path> objects = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path object : objects) {
+                if (path == null || !isDone(object, path)) {
+                    waiting.add(object);
+                }
+            }
+        }
+        waiting.sort(null);
+        return waiting;
+    }
+
+    public boolean isDone(Path object, ProcessingPath path) {
+        return Files.exists(marker(object, path));
+    }
+
+    /**
+     * Records that a path is done with an object; the object leaves the spool once every path is. Each path
+     * writes its marker before it looks for the others', so of two paths finishing at once at least one sees
+     * both markers. A marker lost in a crash only makes its path process the object again.
+     *
+     * @return true when this released the object
+     */
+    public boolean done(Path object, ProcessingPath path) throws IOException {
+        if (!Files.exists(object)) {
+            return false;
+        }
+        try {
+            Files.createFile(marker(object, path), OWNER_ONLY_FILE);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // done before, e.g. processed again after a restart
+        }
+        for (ProcessingPath each : ProcessingPath.values()) {
+            if (!isDone(object, each)) {
+                return false;
+            }
+        }
+        boolean released = Files.deleteIfExists(object);
+        for (ProcessingPath each : ProcessingPath.values()) {
+            Files.deleteIfExists(marker(object, each));
+        }
+        return released;
+    }
+
+    private static Path marker(Path object, ProcessingPath path) {
+        return object.resolveSibling(object.getFileName() + path.marker());
     }
 
     /** One object being received. */

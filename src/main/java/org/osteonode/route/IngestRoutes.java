@@ -2,20 +2,23 @@ package org.osteonode.route;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
+import org.osteonode.clinical.ClinicalPath;
 import org.osteonode.config.Settings;
+import org.osteonode.deid.ResearchArchiver;
 import org.osteonode.ingest.InstanceHeader;
+import org.osteonode.ingest.ProcessingPath;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.ReceivedObject;
+import org.osteonode.ingest.ReceivedObjectSink;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.UnreadableObjectException;
-import org.osteonode.observe.Metrics;
-import org.osteonode.clinical.ClinicalPath;
-import org.osteonode.deid.ResearchArchiver;
-import org.osteonode.pixels.UnsupportedTransferSyntaxException;
 import org.osteonode.labels.ProxyLabels;
+import org.osteonode.observe.Metrics;
+import org.osteonode.pixels.UnsupportedTransferSyntaxException;
 import org.osteonode.store.DatabaseUnavailableException;
 import org.osteonode.store.InstanceIndex;
 import org.osteonode.store.LabelStore;
@@ -24,24 +27,27 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
+import java.util.Map;
 
 /**
- * The pipeline from the spool: read the header once, record the instance, score it if it is an eligible
- * radiograph (clinical path), de-identify it into the archive (research path), write its proxy labels in
- * batches, release the spool file.
- * Failures are retried with exponential back-off; then the object goes to the quarantine with its reason.
- * An unreadable object goes there at once; a database outage is waited out, never quarantined.
+ * The two independent paths from the spool. Research: read the header, count the receipt, de-identify into
+ * the archive, write the proxy labels in batches. Clinical: score the object if it is an eligible radiograph.
+ * The receiver offers each acknowledged object to both and waits for neither ({@link PathQueue}); an object
+ * leaves the spool when both are done with it. Failures are retried with exponential back-off; then a copy
+ * goes to the quarantine with its reason and the path is done with it. A database outage is waited out.
  */
-public final class IngestRoutes extends RouteBuilder {
+public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSink {
     private static final Logger log = LoggerFactory.getLogger(IngestRoutes.class);
     static final String QUARANTINE = "direct:quarantine";
     private static final String LABELS = "direct:labels";
+    private static final String PATH = "osteonode.path";
     /** Labels are written in batches of up to this many, or what arrived within the wait. */
     private static final int LABEL_BATCH = 100;
     private static final long LABEL_BATCH_WAIT_MILLIS = 250;
+    private static final long SPOOL_SCAN_MILLIS = 1000;
     private static final Duration DATABASE_RETRY_CAP = Duration.ofSeconds(30);
 
     private final Settings.Pipeline settings;
@@ -52,6 +58,7 @@ public final class IngestRoutes extends RouteBuilder {
     private final ResearchArchiver research;
     private final LabelStore labels;
     private final Metrics metrics;
+    private final Map<ProcessingPath, PathQueue> queues;
 
     public IngestRoutes(Settings.Pipeline settings, Spool spool, Quarantine quarantine, InstanceIndex index,
             ClinicalPath clinical, ResearchArchiver research, LabelStore labels, Metrics metrics) {
@@ -63,15 +70,24 @@ public final class IngestRoutes extends RouteBuilder {
         this.research = research;
         this.labels = labels;
         this.metrics = metrics;
+        this.queues = Map.of(
+                ProcessingPath.RESEARCH, new PathQueue(ProcessingPath.RESEARCH, spool, settings.queueSize()),
+                ProcessingPath.CLINICAL, new PathQueue(ProcessingPath.CLINICAL, spool, settings.queueSize()));
     }
 
     /** An object after the research path, and what became of it. */
     record Researched(ReceivedObject object, ResearchArchiver.Outcome outcome) {
     }
 
-    /** The bounded queue between the receiver and the pipeline; the receiver waits while it is full. */
-    public static String receivedEndpoint(Settings.Pipeline settings) {
-        return "seda:received?size=" + settings.queueSize() + "&blockWhenFull=true";
+    /** Called once the routes run; until then objects wait in the spool. */
+    void connect(ProducerTemplate producer) {
+        queues.values().forEach(queue -> queue.connect(producer));
+    }
+
+    /** From the receiver, right after Success is sent: never waits, whatever the paths are doing. */
+    @Override
+    public void accept(ReceivedObject object) {
+        queues.values().forEach(queue -> queue.offer(object));
     }
 
     @Override
@@ -89,8 +105,8 @@ public final class IngestRoutes extends RouteBuilder {
                 .handled(true)
                 .to(QUARANTINE);
 
-        // An outage is not the object's fault: keep it in the spool and wait, however long it takes. While
-        // the workers wait, the queue fills and receivers slow down; nothing is quarantined or lost.
+        // An outage is not the object's fault: keep it in the spool and wait, however long it takes. Meanwhile
+        // receivers go on acknowledging into the spool; nothing is quarantined or lost.
         onException(DatabaseUnavailableException.class)
                 .maximumRedeliveries(-1)
                 .redeliveryDelay(settings.retryDelay().toMillis())
@@ -100,36 +116,54 @@ public final class IngestRoutes extends RouteBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logStackTrace(false);
 
-        from(receivedEndpoint(settings) + "&concurrentConsumers=" + settings.workers())
-                .routeId("received")
+        from(queues.get(ProcessingPath.RESEARCH).endpoint() + "&concurrentConsumers=" + settings.researchWorkers())
+                .routeId("research")
                 .shutdownRunningTask(ShutdownRunningTask.CompleteCurrentTaskOnly)
+                .setProperty(PATH, constant(ProcessingPath.RESEARCH))
                 .process(this::readHeader)
                 .process(this::record)
-                .process(this::score)
                 .process(this::deidentify)
                 .choice()
                     .when(exchange -> outcome(exchange) instanceof ResearchArchiver.Outcome.Archived).to(LABELS)
-                    .when(exchange -> outcome(exchange) instanceof ResearchArchiver.Outcome.Skipped).process(this::release)
+                    .otherwise().process(this::researchDone)
                 .end();
 
-        // Batched so that a burst of images costs one transaction per hundred labels, not one each. The spool
-        // file goes only after its labels are committed: a crash before that repeats the (deterministic) work.
+        // Batched so that a burst of images costs one transaction per hundred labels, not one each. The path is
+        // done with an object only after its labels are committed: a crash before that repeats the work.
         from(LABELS)
                 .routeId("labels")
                 .aggregate(constant(true), AggregationStrategies.groupedBody())
                     .completionSize(LABEL_BATCH)
                     .completionTimeout(LABEL_BATCH_WAIT_MILLIS)
                     .forceCompletionOnStop()
+                .setProperty(PATH, constant(ProcessingPath.RESEARCH))
                 .process(this::writeLabels)
                 .split(body())
-                    .process(this::release);
+                    .process(this::researchDone);
+
+        from(queues.get(ProcessingPath.CLINICAL).endpoint() + "&concurrentConsumers=" + settings.clinicalWorkers())
+                .routeId("clinical")
+                .shutdownRunningTask(ShutdownRunningTask.CompleteCurrentTaskOnly)
+                .setProperty(PATH, constant(ProcessingPath.CLINICAL))
+                .process(this::readHeader)
+                .process(this::score)
+                .process(exchange -> done(exchange.getIn().getBody(ReceivedObject.class).file(), ProcessingPath.CLINICAL));
 
         from(QUARANTINE)
                 .routeId("quarantine")
                 .process(this::quarantine);
+
+        // What the paths had no room for, and what was acknowledged before a restart, waits in the spool.
+        from("timer:spool?period=" + SPOOL_SCAN_MILLIS)
+                .routeId("spool")
+                .process(exchange -> {
+                    for (PathQueue queue : queues.values()) {
+                        queue.refill();
+                    }
+                });
     }
 
-    /** Objects acknowledged before a restart arrive without a header: read it now, once. */
+    /** Objects taken from the spool (after a restart, or when a path was full) have no header yet: read it. */
     private void readHeader(Exchange exchange) throws UnreadableObjectException {
         ReceivedObject object = exchange.getIn().getBody(ReceivedObject.class);
         if (object.header() == null) {
@@ -150,11 +184,12 @@ public final class IngestRoutes extends RouteBuilder {
     }
 
     /**
-     * Clinical path first, while the object is still in the spool. A scoring failure must not cost the
-     * research path its object: it is counted and logged; only a database outage is retried.
+     * A scoring failure is counted and logged, and the path is done with the object: only a database outage is
+     * retried. The instance is marked seen either way, so that its study can be reported.
      */
     private void score(Exchange exchange) throws Exception {
         ReceivedObject object = exchange.getIn().getBody(ReceivedObject.class);
+        index.ensureRecorded(object.header(), Files.size(object.file()));
         try {
             String skipped = clinical.process(object.file());
             if (skipped == null) {
@@ -178,7 +213,7 @@ public final class IngestRoutes extends RouteBuilder {
         ReceivedObject object = exchange.getIn().getBody(ReceivedObject.class);
         ResearchArchiver.Outcome outcome = metrics.deidentification().recordCallable(() -> research.archive(object.file()));
         if (outcome instanceof ResearchArchiver.Outcome.Refused refused) {
-            quarantine.put(object.file(), refused.reason(), refused.detail());
+            quarantine.copyOnce(object.file(), refused.reason(), refused.detail());
         }
         exchange.getIn().setBody(new Researched(object, outcome));
     }
@@ -195,20 +230,33 @@ public final class IngestRoutes extends RouteBuilder {
         labels.write(batch);
     }
 
-    private void release(Exchange exchange) throws Exception {
-        spool.remove(exchange.getIn().getBody(Researched.class).object().file());
+    private void researchDone(Exchange exchange) throws Exception {
+        done(exchange.getIn().getBody(Researched.class).object().file(), ProcessingPath.RESEARCH);
     }
 
-    /** The dead letter: whatever failed (one object, or a batch of labels), its spool files go to the quarantine. */
+    private void done(Path file, ProcessingPath path) throws Exception {
+        try {
+            spool.done(file, path);
+        } finally {
+            queues.get(path).finished(file);
+        }
+    }
+
+    /**
+     * The dead letter: the path gives up on what failed (one object, or a batch of labels). A copy goes to the
+     * quarantine, once even when both paths give up, and the object leaves the spool when the other path is done.
+     */
     private void quarantine(Exchange exchange) throws Exception {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        ProcessingPath path = exchange.getProperty(PATH, ProcessingPath.class);
         boolean unreadable = cause instanceof UnreadableObjectException;
         String detail = cause == null ? "unknown failure"
                 : unreadable ? cause.getMessage() : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         for (Path file : spoolFiles(exchange.getIn().getBody())) {
             if (Files.exists(file)) {
-                quarantine.put(file, unreadable ? "unparseable" : "processing-failed", detail);
+                quarantine.copyOnce(file, unreadable ? "unparseable" : "processing-failed", detail);
             }
+            done(file, path);
         }
     }
 

@@ -47,7 +47,7 @@ public final class Database implements AutoCloseable {
         config.setJdbcUrl(url);
         config.setUsername(db.embedded() ? "postgres" : db.user());
         config.setPassword(db.embedded() ? "" : db.password());
-        config.setMaximumPoolSize(Math.max(4, settings.pipeline().workers() + 2));
+        config.setMaximumPoolSize(Math.max(4, settings.pipeline().researchWorkers() + settings.pipeline().clinicalWorkers() + 2));
         config.setConnectionTimeout(10_000);
         HikariDataSource pool;
         try {

@@ -11,18 +11,22 @@ import java.sql.SQLException;
 
 /**
  * Records each received instance once, keyed by the pseudonym of its SOP Instance UID; a re-sent instance
- * only updates when and how often it was received.
+ * only updates when and how often it was received. Both paths write here, independently.
  */
 public final class InstanceIndex {
-    // xmax = 0 only on the row version an INSERT created: it tells a new row from an updated one.
-    private static final String UPSERT = """
+    // A receipt counts once, whichever path records the instance first: the clinical path only makes sure the
+    // row exists (times_received 0) so that it can mark it seen; the research path counts the receipt.
+    private static final String INSERT = """
             insert into instance (sop_instance_key, series_key, study_key, patient_key, sop_class_uid,
-                                  transfer_syntax_uid, modality, calling_ae_title, size_bytes)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  transfer_syntax_uid, modality, calling_ae_title, size_bytes, times_received)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """;
+    private static final String COUNT_RECEIPT = INSERT + """
             on conflict (sop_instance_key) do update
                set last_received_at = now(), times_received = instance.times_received + 1
-            returning (xmax = 0) as inserted
+            returning times_received
             """;
+    private static final String ENSURE = INSERT + "on conflict (sop_instance_key) do nothing";
 
     private final DataSource dataSource;
     private final Pseudonymizer pseudonymizer;
@@ -33,12 +37,30 @@ public final class InstanceIndex {
     }
 
     /**
-     * @return true when the instance was recorded for the first time, false when it was re-sent
+     * Counts a receipt of the instance (the research path does, once per received object).
+     *
+     * @return true when the instance was received for the first time, false when it was re-sent
      * @throws DatabaseUnavailableException when PostgreSQL cannot be reached; worth waiting for
      */
     public boolean record(InstanceHeader header, long sizeBytes) throws SQLException {
-        try {
-            return upsert(header, sizeBytes);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(COUNT_RECEIPT)) {
+            bind(statement, header, sizeBytes, 1);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getInt(1) == 1;
+            }
+        } catch (SQLException e) {
+            throw DatabaseUnavailableException.classify(e);
+        }
+    }
+
+    /** Makes sure the instance has its row, without counting a receipt (the clinical path, before it marks it seen). */
+    public void ensureRecorded(InstanceHeader header, long sizeBytes) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(ENSURE)) {
+            bind(statement, header, sizeBytes, 0);
+            statement.executeUpdate();
         } catch (SQLException e) {
             throw DatabaseUnavailableException.classify(e);
         }
@@ -56,22 +78,17 @@ public final class InstanceIndex {
         }
     }
 
-    private boolean upsert(InstanceHeader header, long sizeBytes) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(UPSERT)) {
-            statement.setString(1, pseudonymizer.uid(header.sopInstanceUid()));
-            statement.setString(2, pseudonymizer.uid(header.seriesInstanceUid()));
-            statement.setString(3, pseudonymizer.uid(header.studyInstanceUid()));
-            statement.setString(4, pseudonymizer.patient(header.issuerOfPatientId(), header.patientId()));
-            statement.setString(5, header.sopClassUid());
-            statement.setString(6, header.transferSyntaxUid());
-            statement.setString(7, header.modality());
-            statement.setString(8, header.sourceAeTitle());
-            statement.setLong(9, sizeBytes);
-            try (ResultSet result = statement.executeQuery()) {
-                result.next();
-                return result.getBoolean(1);
-            }
-        }
+    private void bind(PreparedStatement statement, InstanceHeader header, long sizeBytes, int timesReceived)
+            throws SQLException {
+        statement.setString(1, pseudonymizer.uid(header.sopInstanceUid()));
+        statement.setString(2, pseudonymizer.uid(header.seriesInstanceUid()));
+        statement.setString(3, pseudonymizer.uid(header.studyInstanceUid()));
+        statement.setString(4, pseudonymizer.patient(header.issuerOfPatientId(), header.patientId()));
+        statement.setString(5, header.sopClassUid());
+        statement.setString(6, header.transferSyntaxUid());
+        statement.setString(7, header.modality());
+        statement.setString(8, header.sourceAeTitle());
+        statement.setLong(9, sizeBytes);
+        statement.setInt(10, timesReceived);
     }
 }

@@ -1,0 +1,137 @@
+package org.osteonode.route;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.clinical.ClinicalPath;
+import org.osteonode.clinical.Eligibility;
+import org.osteonode.clinical.StudyWorkspace;
+import org.osteonode.config.Settings;
+import org.osteonode.config.SettingsLoader;
+import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.deid.ResearchArchiver;
+import org.osteonode.ingest.Quarantine;
+import org.osteonode.ingest.Spool;
+import org.osteonode.ingest.StorageScp;
+import org.osteonode.labels.BodyPartNormalizer;
+import org.osteonode.observe.Metrics;
+import org.osteonode.store.Archive;
+import org.osteonode.store.ClinicalStudies;
+import org.osteonode.store.Database;
+import org.osteonode.store.InstanceIndex;
+import org.osteonode.store.LabelStore;
+import org.osteonode.testing.Dcmtk;
+import org.osteonode.testing.Poll;
+import org.osteonode.testing.Ports;
+import org.osteonode.testing.SharedPostgres;
+import org.osteonode.testing.SyntheticDicom;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The receiver, both paths and a real PostgreSQL in one JVM, with a model that does not answer until the test
+ * lets it: the sender is answered, and the research archive completes, while the clinical path is stuck; then
+ * the clinical path catches up from the spool and every object leaves it. Each path holds only 4 objects in
+ * memory here, so most of the 30 wait in the spool.
+ */
+class IndependentPathsIT {
+    private static final int OBJECTS = 30;
+
+    @TempDir
+    Path temp;
+
+    private final CountDownLatch modelAnswers = new CountDownLatch(1);
+    private final AtomicInteger scored = new AtomicInteger();
+    private Database database;
+    private Pipeline pipeline;
+    private StorageScp scp;
+
+    @AfterEach
+    void stop() {
+        modelAnswers.countDown();
+        if (scp != null) {
+            scp.close();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void aStuckModelSlowsNeitherTheSenderNorTheResearchArchive() throws Exception {
+        int port = Ports.free();
+        Settings settings = SettingsLoader.load(null, Map.of(
+                "OSTEONODE_DATA_DIR", temp.resolve("node").toString(),
+                "OSTEONODE_DICOM_PORT", Integer.toString(port),
+                "OSTEONODE_PIPELINE_QUEUE_SIZE", "4",
+                "OSTEONODE_RESEARCH_WORKERS", "2",
+                "OSTEONODE_CLINICAL_WORKERS", "2"));
+        Metrics metrics = new Metrics();
+        Pseudonymizer pseudonymizer = Pseudonymizer.fromSecretFile(settings.secretFile());
+        Spool spool = new Spool(settings.spoolDir(), 0);
+        Quarantine quarantine = new Quarantine(settings.quarantineDir(), metrics);
+        database = SharedPostgres.freshDatabase(temp.resolve("db"));
+        ClinicalPath clinical = new ClinicalPath(new Eligibility(settings.clinical().bodyParts()),
+                new BodyPartNormalizer(), file -> {
+                    modelAnswers.await();
+                    scored.incrementAndGet();
+                    return 0.5;
+                }, new ClinicalStudies(database.dataSource()), new StudyWorkspace(settings.clinicalDir()), pseudonymizer);
+        IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine,
+                new InstanceIndex(database.dataSource(), pseudonymizer), clinical,
+                ResearchArchiver.create(settings.deid(), pseudonymizer,
+                        new Archive(settings.archiveDir(), settings.scratchDir(), true)),
+                new LabelStore(database.dataSource()), metrics);
+        pipeline = new Pipeline(ingest, List.of(), Duration.ofSeconds(5));
+        scp = new StorageScp(settings.dicom(), spool, quarantine, pipeline, metrics);
+        scp.start();
+        String study = SyntheticDicom.newUid();
+        List<Path> files = new ArrayList<>();
+        for (int i = 1; i <= OBJECTS; i++) {
+            files.add(SyntheticDicom.radiograph().study(study).instance(i).size(64, 64).write(temp.resolve(i + ".dcm")));
+        }
+
+        Dcmtk.Result sent = Dcmtk.storescu(port, "STORESCU", files);
+
+        assertThat(sent.successes()).as(sent.output()).isEqualTo(OBJECTS);
+        Poll.until(Duration.ofSeconds(60), "every image de-identified and labelled while the model is stuck",
+                () -> count("select count(*) from image_label") == OBJECTS);
+        assertThat(scored.get()).as("the model has answered nothing yet").isZero();
+        assertThat(count("select sum(times_received) from instance")).as("each receipt counted once").isEqualTo(OBJECTS);
+        assertThat(spool.pending()).as("kept for the clinical path").hasSize(OBJECTS);
+
+        modelAnswers.countDown();
+
+        Poll.until(Duration.ofSeconds(60), "the clinical path to catch up from the spool",
+                () -> count("select count(*) from instance where clinical_done") == OBJECTS);
+        assertThat(scored.get()).isEqualTo(OBJECTS);
+        assertThat(count("select count(*) from image_score")).isEqualTo(OBJECTS);
+        Poll.until(Duration.ofSeconds(10), "every object to leave the spool", () -> spool.pending().isEmpty());
+        try (var left = Files.list(settings.spoolDir())) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no marker left").containsOnly("incoming");
+        }
+        assertThat(metrics.count("osteonode.instances.resent")).isZero();
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             ResultSet row = connection.createStatement().executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+}
