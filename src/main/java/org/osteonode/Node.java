@@ -83,7 +83,8 @@ public final class Node implements AutoCloseable {
             Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir());
             ClinicalStudies studies = new ClinicalStudies(database.dataSource());
             StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir());
-            ClinicalPath clinical = new ClinicalPath(new Eligibility(settings.clinical().bodyParts()),
+            ClinicalPath clinical = new ClinicalPath(new Eligibility(settings.clinical().bodyParts(),
+                    settings.clinical().maxStudyAgeDays(), java.time.Clock.systemDefaultZone()),
                     new BodyPartNormalizer(), new ModelScorer(model, metrics), studies, workspace, pseudonymizer);
             IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine, index, clinical, research,
                     new LabelStore(database.dataSource()), metrics);
@@ -91,7 +92,7 @@ public final class Node implements AutoCloseable {
             StudyReporter reporter = new StudyReporter(studies, workspace, outbox, pseudonymizer,
                     new OsteoporosisReport.Algorithm(card.name(), card.version(), card.deviceUid(), card.manufacturer()),
                     card.threshold(), settings.clinical().stable(), settings.clinical().retention(),
-                    settings.scratchDir());
+                    settings.scratchDir(), settings.dicom().aeTitle());
             metrics.outbox(() -> count(outbox, "pending"), () -> count(outbox, "dead"));
             List<RouteBuilder> routes = new ArrayList<>(List.of(new ReportRoutes(reporter)));
             Settings.Pacs pacs = settings.pacs();

@@ -88,6 +88,10 @@ public final class PolicyAssociationAcceptor extends Association {
             wait.setInt(null, RELEASE_TO_CLOSE_WAIT_MILLIS);
         } catch (ReflectiveOperationException | RuntimeException e) {
             // Another PixelMed release: keep its own wait; associations then hold their slot a little longer.
+            org.slf4j.LoggerFactory.getLogger(PolicyAssociationAcceptor.class).warn("event=pixelmed.patch-skipped "
+                    + "field=associationReleaseToTransportConnectionCloseTimeoutInMilliseconds error=\"{}\" "
+                    + "effect=\"each association holds its slot PixelMed's own wait past its release\" "
+                    + "fix=\"see src/main/java/com/pixelmed/network/README.md\"", e.toString());
         }
     }
 

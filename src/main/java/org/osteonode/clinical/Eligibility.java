@@ -6,17 +6,28 @@ import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
 import org.osteonode.labels.BodyPart;
 
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /**
  * Which images the osteoporosis model may see: CR, or DX for presentation (for-processing DX are raw detector
- * data the model was not made for), of a body part in {@code osteonode.clinical.body-parts}.
+ * data the model was not made for), of a body part in {@code osteonode.clinical.body-parts}, of a study no older
+ * than {@code osteonode.clinical.max-study-age-days} (a backfill of old studies must not flood the PACS with
+ * reports nobody asked for; the research path archives them all the same).
  */
 public final class Eligibility {
     private final Set<BodyPart> bodyParts;
+    private final int maxStudyAgeDays;
+    private final Clock clock;
 
-    public Eligibility(Set<BodyPart> bodyParts) {
+    /** @param maxStudyAgeDays 0 for any age */
+    public Eligibility(Set<BodyPart> bodyParts, int maxStudyAgeDays, Clock clock) {
         this.bodyParts = bodyParts;
+        this.maxStudyAgeDays = maxStudyAgeDays;
+        this.clock = clock;
     }
 
     /** @return null when eligible, else the reason (also the metric tag) */
@@ -33,6 +44,22 @@ public final class Eligibility {
         if (!bodyParts.contains(bodyPart)) {
             return "body-part";
         }
+        if (tooOld(Attribute.getSingleStringValueOrEmptyString(header, TagFromName.StudyDate).trim())) {
+            return "too-old";
+        }
         return null;
+    }
+
+    /** A study without a readable Study Date is not too old: nothing says so. */
+    private boolean tooOld(String studyDate) {
+        if (maxStudyAgeDays == 0 || studyDate.isEmpty()) {
+            return false;
+        }
+        try {
+            LocalDate date = LocalDate.parse(studyDate, DateTimeFormatter.BASIC_ISO_DATE);
+            return date.isBefore(LocalDate.now(clock).minusDays(maxStudyAgeDays));
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 }

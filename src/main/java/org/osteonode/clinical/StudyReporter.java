@@ -41,10 +41,12 @@ public final class StudyReporter {
     private final Duration stable;
     private final Duration retention;
     private final Path scratch;
+    private final String aeTitle;
 
+    /** @param aeTitle osteonode's own AE title, the Source Application Entity Title of the reports it writes */
     public StudyReporter(ClinicalStudies studies, StudyWorkspace workspace, Outbox outbox, Pseudonymizer uids,
             OsteoporosisReport.Algorithm algorithm, double threshold, Duration stable, Duration retention,
-            Path scratch) {
+            Path scratch, String aeTitle) {
         this.studies = studies;
         this.workspace = workspace;
         this.outbox = outbox;
@@ -54,6 +56,7 @@ public final class StudyReporter {
         this.stable = stable;
         this.retention = retention;
         this.scratch = scratch;
+        this.aeTitle = aeTitle;
     }
 
     /** @return how many reports were queued */
@@ -73,7 +76,7 @@ public final class StudyReporter {
                 supersede(report, study.studyKey(), version - 1);
             }
             Path file = Files.createTempFile(scratch, "report-", ".dcm");
-            FileMetaInformation.addFileMetaInformation(report, TransferSyntax.ExplicitVRLittleEndian, "OSTEONODE");
+            FileMetaInformation.addFileMetaInformation(report, TransferSyntax.ExplicitVRLittleEndian, aeTitle);
             report.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
             outbox.enqueue("sr:" + study.studyKey() + ":" + version, file);
             studies.reported(study, version);

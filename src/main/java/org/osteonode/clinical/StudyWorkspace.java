@@ -5,7 +5,6 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
-import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 import org.osteonode.labels.BodyPart;
 import org.osteonode.report.OsteoporosisReport;
@@ -31,11 +30,6 @@ import java.util.Properties;
  * (owner-only) per pseudonymous study key, until the study's report has been queued.
  */
 public final class StudyWorkspace {
-    private static final List<AttributeTag> STUDY_HEADER = List.of(TagFromName.SpecificCharacterSet,
-            TagFromName.PatientName, TagFromName.PatientID, TagFromName.IssuerOfPatientID, TagFromName.PatientBirthDate,
-            TagFromName.PatientSex, TagFromName.StudyInstanceUID, TagFromName.StudyDate, TagFromName.StudyTime,
-            TagFromName.ReferringPhysicianName, TagFromName.StudyID, TagFromName.AccessionNumber,
-            TagFromName.StudyDescription);
 
     private final Path dir;
 
@@ -59,7 +53,7 @@ public final class StudyWorkspace {
         Path studyHeader = study.resolve("study.dcm");
         if (!Files.exists(studyHeader)) {
             AttributeList subset = new AttributeList();
-            for (AttributeTag tag : STUDY_HEADER) {
+            for (AttributeTag tag : OsteoporosisReport.PATIENT_AND_STUDY) {
                 Attribute attribute = header.get(tag);
                 if (attribute != null) {
                     subset.put(attribute);

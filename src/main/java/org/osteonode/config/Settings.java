@@ -65,9 +65,11 @@ public record Settings(
     }
 
     /**
-     * The clinical path: which body parts are screened, and how long a study must be quiet before its report.
+     * The clinical path: which body parts are screened, how old a study may be (by Study Date; zero: any age),
+     * and how long a study must be quiet before its report.
      */
-    public record Clinical(Set<org.osteonode.labels.BodyPart> bodyParts, Duration stable, Duration retention) {
+    public record Clinical(Set<org.osteonode.labels.BodyPart> bodyParts, int maxStudyAgeDays, Duration stable,
+            Duration retention) {
     }
 
     /**

@@ -68,6 +68,7 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.inference.provider", "auto");
         DEFAULTS.put("osteonode.inference.batch-size", "8");
         DEFAULTS.put("osteonode.clinical.body-parts", "LSPINE,TSPINE,PELVIS,HIP");
+        DEFAULTS.put("osteonode.clinical.max-study-age-days", "30");
         DEFAULTS.put("osteonode.study.stable-seconds", "10");
         DEFAULTS.put("osteonode.clinical.retain-days", "7");
         DEFAULTS.put("osteonode.shutdown.grace-seconds", "30");
@@ -170,6 +171,7 @@ public final class SettingsLoader {
                         v.providerRequest("osteonode.inference.provider"),
                         v.integer("osteonode.inference.batch-size", 1, 256)),
                 new Settings.Clinical(v.bodyParts("osteonode.clinical.body-parts"),
+                        v.integer("osteonode.clinical.max-study-age-days", 0, 36500),
                         Duration.ofSeconds(v.integer("osteonode.study.stable-seconds", 0, 86400)),
                         Duration.ofDays(v.integer("osteonode.clinical.retain-days", 0, 3650))),
                 Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)),

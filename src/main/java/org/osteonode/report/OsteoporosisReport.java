@@ -45,8 +45,11 @@ public final class OsteoporosisReport {
     private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
     private static final DateTimeFormatter TM = DateTimeFormatter.ofPattern("HHmmss");
 
-    /** Patient and study attributes copied from the source so that the report files with the images. */
-    private static final List<AttributeTag> PATIENT_AND_STUDY = List.of(
+    /**
+     * Patient and study attributes copied from the source so that the report files with the images (and all
+     * the clinical path keeps of a study's header until its report is made).
+     */
+    public static final List<AttributeTag> PATIENT_AND_STUDY = List.of(
             TagFromName.SpecificCharacterSet,
             TagFromName.PatientName, TagFromName.PatientID, TagFromName.IssuerOfPatientID,
             TagFromName.PatientBirthDate, TagFromName.PatientSex,

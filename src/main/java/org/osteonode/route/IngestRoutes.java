@@ -71,8 +71,9 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
         this.labels = labels;
         this.metrics = metrics;
         this.queues = Map.of(
-                ProcessingPath.RESEARCH, new PathQueue(ProcessingPath.RESEARCH, spool, settings.queueSize()),
-                ProcessingPath.CLINICAL, new PathQueue(ProcessingPath.CLINICAL, spool, settings.queueSize()));
+                ProcessingPath.RESEARCH, new PathQueue(ProcessingPath.RESEARCH, spool, settings.queueSize(), false),
+                // A backfill must not delay the report of a study that arrived a minute ago.
+                ProcessingPath.CLINICAL, new PathQueue(ProcessingPath.CLINICAL, spool, settings.queueSize(), true));
     }
 
     /** An object after the research path, and what became of it. */

@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,13 +30,16 @@ final class PathQueue {
     private final ProcessingPath path;
     private final Spool spool;
     private final int capacity;
+    private final boolean newestFirst;
     private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
     private volatile ProducerTemplate producer;
 
-    PathQueue(ProcessingPath path, Spool spool, int capacity) {
+    /** @param newestFirst take the newest objects of a backlog first (the clinical path: today's studies first) */
+    PathQueue(ProcessingPath path, Spool spool, int capacity, boolean newestFirst) {
         this.path = path;
         this.spool = spool;
         this.capacity = capacity;
+        this.newestFirst = newestFirst;
     }
 
     ProcessingPath path() {
@@ -76,12 +81,16 @@ final class PathQueue {
         inFlight.remove(file);
     }
 
-    /** Takes what waits in the spool for this path, oldest first, while there is room. */
+    /** Takes what waits in the spool for this path, oldest (or newest) first, while there is room. */
     void refill() throws IOException {
         if (producer == null || inFlight.size() >= capacity) {
             return;
         }
-        for (Path file : spool.waiting(path)) {
+        List<Path> waiting = spool.waiting(path);
+        if (newestFirst) {
+            Collections.reverse(waiting);
+        }
+        for (Path file : waiting) {
             if (inFlight.size() >= capacity) {
                 return;
             }

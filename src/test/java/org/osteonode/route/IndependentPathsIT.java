@@ -85,7 +85,7 @@ class IndependentPathsIT {
         Spool spool = new Spool(settings.spoolDir(), 0);
         Quarantine quarantine = new Quarantine(settings.quarantineDir(), metrics);
         database = SharedPostgres.freshDatabase(temp.resolve("db"));
-        ClinicalPath clinical = new ClinicalPath(new Eligibility(settings.clinical().bodyParts()),
+        ClinicalPath clinical = new ClinicalPath(new Eligibility(settings.clinical().bodyParts(), 0, java.time.Clock.systemDefaultZone()),
                 new BodyPartNormalizer(), file -> {
                     modelAnswers.await();
                     scored.incrementAndGet();

@@ -40,6 +40,8 @@ public final class SyntheticDicom {
     private String sopInstanceUid = newUid();
     private String bodyPartExamined = "LSPINE";
     private int instanceNumber = 1;
+    /** Recent, so that the clinical path (osteonode.clinical.max-study-age-days) scores it. */
+    private String studyDate = java.time.LocalDate.now().minusDays(2).format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
     private int rows = 256;
     private int columns = 256;
     private boolean withoutStudyInstanceUid;
@@ -88,6 +90,11 @@ public final class SyntheticDicom {
         return this;
     }
 
+    public SyntheticDicom studyDate(String date) {
+        this.studyDate = date;
+        return this;
+    }
+
     public SyntheticDicom computedRadiography() {
         this.sopClassUid = SOPClass.ComputedRadiographyImageStorage;
         this.modality = "CR";
@@ -125,8 +132,8 @@ public final class SyntheticDicom {
         put(list, new CodeStringAttribute(TagFromName.ImageType), "ORIGINAL\\PRIMARY");
         put(list, new UniqueIdentifierAttribute(TagFromName.SOPClassUID), sopClassUid);
         put(list, new UniqueIdentifierAttribute(TagFromName.SOPInstanceUID), sopInstanceUid);
-        put(list, new DateAttribute(TagFromName.StudyDate), "20240115");
-        put(list, new DateAttribute(TagFromName.ContentDate), "20240115");
+        put(list, new DateAttribute(TagFromName.StudyDate), studyDate);
+        put(list, new DateAttribute(TagFromName.ContentDate), studyDate);
         put(list, new TimeAttribute(TagFromName.StudyTime), "093000");
         put(list, new TimeAttribute(TagFromName.ContentTime), "093012");
         put(list, new ShortStringAttribute(TagFromName.AccessionNumber), "ACC" + Math.abs(studyInstanceUid.hashCode()));
