@@ -38,7 +38,7 @@ class DeidentifierOptionsTest {
 
     @Test
     void retainOptionsKeepWhatTheyName() throws Exception {
-        SyntheticDicom image = SyntheticDicom.radiograph();
+        SyntheticDicom image = SyntheticDicom.radiograph().studyDate("20240115");
         AttributeList list = image.attributes();
         addIdentities(list);
 
@@ -60,7 +60,7 @@ class DeidentifierOptionsTest {
     }
 
     private static AttributeList deidentify(DeidOptions options) throws Exception {
-        AttributeList list = SyntheticDicom.radiograph().attributes();
+        AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").attributes();
         addIdentities(list);
         deidentifier(options).deidentify(list);
         return list;

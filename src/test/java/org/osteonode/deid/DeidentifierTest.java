@@ -24,7 +24,7 @@ class DeidentifierTest {
 
     @Test
     void patientIsPseudonymisedAndUidsReplacedConsistently() throws Exception {
-        SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN1234", "DOE^JANE");
+        SyntheticDicom image = SyntheticDicom.radiograph().studyDate("20240115").patient("MRN1234", "DOE^JANE");
         AttributeList list = image.attributes();
 
         DeidentifiedObject result = deidentifier.deidentify(list);
@@ -40,7 +40,7 @@ class DeidentifierTest {
 
     @Test
     void datesMoveBackByThePatientsShiftAndIdentifiersGo() throws Exception {
-        AttributeList list = SyntheticDicom.radiograph().patient("MRN1234", "DOE^JANE").attributes();
+        AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").patient("MRN1234", "DOE^JANE").attributes();
 
         DeidentifiedObject result = deidentifier.deidentify(list);
 
@@ -58,7 +58,7 @@ class DeidentifierTest {
 
     @Test
     void theObjectSaysHowItWasDeidentified() throws Exception {
-        AttributeList list = SyntheticDicom.radiograph().attributes();
+        AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").attributes();
 
         deidentifier.deidentify(list);
 
@@ -74,7 +74,7 @@ class DeidentifierTest {
 
     @Test
     void burnedInAnnotationIsRefused() throws Exception {
-        AttributeList list = SyntheticDicom.radiograph().attributes();
+        AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").attributes();
         list.get(TagFromName.BurnedInAnnotation).removeValues();
         list.get(TagFromName.BurnedInAnnotation).addValue("YES");
 
