@@ -17,7 +17,7 @@ import org.osteonode.delivery.Outbox;
 import org.osteonode.delivery.OutboxDelivery;
 import org.osteonode.delivery.StorageScu;
 import org.osteonode.deid.Pseudonymizer;
-import org.osteonode.deid.ResearchArchiver;
+import org.osteonode.research.ResearchArchiver;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.StorageScp;
@@ -63,6 +63,8 @@ public final class Node implements AutoCloseable {
     }
 
     public static Node start(Settings settings) throws Exception {
+        // Checked before anything starts: a misspelt body part stops start-up naming its key.
+        java.util.Set<org.osteonode.labels.BodyPart> screened = Eligibility.screened(settings.clinical().bodyParts());
         Metrics metrics = new Metrics();
         Pseudonymizer pseudonymizer = Pseudonymizer.fromSecretFile(settings.secretFile());
         Spool spool = new Spool(settings.spoolDir(), settings.spoolMinFreeBytes());
@@ -83,7 +85,7 @@ public final class Node implements AutoCloseable {
             Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir());
             ClinicalStudies studies = new ClinicalStudies(database.dataSource());
             StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir());
-            ClinicalPath clinical = new ClinicalPath(new Eligibility(settings.clinical().bodyParts(),
+            ClinicalPath clinical = new ClinicalPath(new Eligibility(screened,
                     settings.clinical().maxStudyAgeDays(), java.time.Clock.systemDefaultZone()),
                     new BodyPartNormalizer(), new ModelScorer(model, metrics), studies, workspace, pseudonymizer);
             IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine, index, clinical, research,

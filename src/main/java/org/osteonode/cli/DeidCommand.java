@@ -2,9 +2,9 @@ package org.osteonode.cli;
 
 import org.osteonode.config.Settings;
 import org.osteonode.config.SettingsLoader;
-import org.osteonode.deid.FolderDeidentification;
+import org.osteonode.research.FolderDeidentification;
 import org.osteonode.deid.Pseudonymizer;
-import org.osteonode.deid.ResearchArchiver;
+import org.osteonode.research.ResearchArchiver;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.observe.Metrics;
 import org.osteonode.store.Archive;

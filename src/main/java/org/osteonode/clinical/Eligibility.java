@@ -4,6 +4,7 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
+import org.osteonode.config.ConfigException;
 import org.osteonode.labels.BodyPart;
 
 import java.time.Clock;
@@ -22,6 +23,20 @@ public final class Eligibility {
     private final Set<BodyPart> bodyParts;
     private final int maxStudyAgeDays;
     private final Clock clock;
+
+    /** The body parts named by {@code osteonode.clinical.body-parts}. */
+    public static Set<BodyPart> screened(Set<String> names) {
+        Set<BodyPart> parts = new java.util.LinkedHashSet<>();
+        for (String name : names) {
+            try {
+                parts.add(BodyPart.valueOf(name));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("osteonode.clinical.body-parts",
+                        "'" + name + "' is not a body part of docs/body-part-vocabulary.md");
+            }
+        }
+        return Set.copyOf(parts);
+    }
 
     /** @param maxStudyAgeDays 0 for any age */
     public Eligibility(Set<BodyPart> bodyParts, int maxStudyAgeDays, Clock clock) {

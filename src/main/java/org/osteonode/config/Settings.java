@@ -1,7 +1,5 @@
 package org.osteonode.config;
 
-import org.osteonode.deid.DeidOptions;
-import org.osteonode.inference.ProviderRequest;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,10 +63,10 @@ public record Settings(
     }
 
     /**
-     * The clinical path: which body parts are screened, how old a study may be (by Study Date; zero: any age),
+     * The clinical path: which body parts are screened (names of the body-part vocabulary, upper case), how old a study may be (by Study Date; zero: any age),
      * and how long a study must be quiet before its report.
      */
-    public record Clinical(Set<org.osteonode.labels.BodyPart> bodyParts, int maxStudyAgeDays, Duration stable,
+    public record Clinical(Set<String> bodyParts, int maxStudyAgeDays, Duration stable,
             Duration retention) {
     }
 

@@ -1,8 +1,5 @@
 package org.osteonode.config;
 
-import org.osteonode.deid.DeidOptions;
-import org.osteonode.labels.BodyPart;
-import org.osteonode.inference.ProviderRequest;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -202,16 +199,12 @@ public final class SettingsLoader {
             }
         }
 
-        Set<BodyPart> bodyParts(String key) {
-            Set<BodyPart> parts = new java.util.LinkedHashSet<>();
+        /** Names only; the clinical path checks them against the body-part vocabulary, naming this key. */
+        Set<String> bodyParts(String key) {
+            Set<String> parts = new java.util.LinkedHashSet<>();
             for (String name : raw(key).split(",")) {
-                if (name.isBlank()) {
-                    continue;
-                }
-                try {
-                    parts.add(BodyPart.valueOf(name.trim().toUpperCase(Locale.ROOT)));
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(key, "'" + name.trim() + "' is not a body part of docs/body-part-vocabulary.md");
+                if (!name.isBlank()) {
+                    parts.add(name.trim().toUpperCase(Locale.ROOT));
                 }
             }
             return Set.copyOf(parts);

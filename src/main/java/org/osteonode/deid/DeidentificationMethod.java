@@ -1,5 +1,6 @@
 package org.osteonode.deid;
 
+import org.osteonode.config.DeidOptions;
 import java.util.ArrayList;
 import java.util.List;
 

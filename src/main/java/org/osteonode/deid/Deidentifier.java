@@ -1,5 +1,6 @@
 package org.osteonode.deid;
 
+import org.osteonode.config.DeidOptions;
 import com.pixelmed.dicom.AgeStringAttribute;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
@@ -11,7 +12,6 @@ import com.pixelmed.dicom.LongStringAttribute;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import org.osteonode.deid.ConfidentialityProfile.Resolution;
-import org.osteonode.labels.PatientAge;
 
 import java.util.ArrayList;
 import java.util.List;

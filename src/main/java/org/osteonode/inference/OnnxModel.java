@@ -1,5 +1,6 @@
 package org.osteonode.inference;
 
+import org.osteonode.config.ProviderRequest;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;

@@ -1,5 +1,7 @@
 package org.osteonode.inference;
 
+import org.osteonode.config.ProviderRequest;
+
 /**
  * The execution provider osteonode runs the model on, and why. {@link #choose} is the whole policy of
  * {@code osteonode.inference.provider}: a pure function of the request and of what the host offers.

@@ -1,5 +1,6 @@
 package org.osteonode.labels;
 
+import org.osteonode.deid.PatientAge;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;

@@ -8,7 +8,7 @@ import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.osteonode.clinical.ClinicalPath;
 import org.osteonode.config.Settings;
-import org.osteonode.deid.ResearchArchiver;
+import org.osteonode.research.ResearchArchiver;
 import org.osteonode.ingest.InstanceHeader;
 import org.osteonode.ingest.ProcessingPath;
 import org.osteonode.ingest.Quarantine;

@@ -3,7 +3,7 @@ package org.osteonode.clinical;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteonode.inference.OnnxModel;
-import org.osteonode.inference.ProviderRequest;
+import org.osteonode.config.ProviderRequest;
 import org.osteonode.observe.Metrics;
 import org.osteonode.testing.SyntheticDicom;
 

@@ -1,7 +1,7 @@
 package org.osteonode.clinical;
 
 import org.osteonode.inference.OnnxModel;
-import org.osteonode.inference.ProviderRequest;
+import org.osteonode.config.ProviderRequest;
 import org.osteonode.observe.Metrics;
 
 import java.nio.file.Files;

@@ -1,7 +1,6 @@
 package org.osteonode.config;
 
 import org.junit.jupiter.api.Test;
-import org.osteonode.inference.ProviderRequest;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;

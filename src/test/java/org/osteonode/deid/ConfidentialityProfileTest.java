@@ -1,5 +1,6 @@
 package org.osteonode.deid;
 
+import org.osteonode.config.DeidOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package org.osteonode.deid;
 
+import org.osteonode.research.ResearchArchiver;
+import org.osteonode.config.DeidOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteonode.store.Archive;

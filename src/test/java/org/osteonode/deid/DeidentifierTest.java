@@ -1,5 +1,6 @@
 package org.osteonode.deid;
 
+import org.osteonode.config.DeidOptions;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;

@@ -1,5 +1,7 @@
 package org.osteonode.deid;
 
+import org.osteonode.research.ResearchArchiver;
+import org.osteonode.config.DeidOptions;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomInputStream;

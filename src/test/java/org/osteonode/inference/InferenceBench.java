@@ -1,5 +1,6 @@
 package org.osteonode.inference;
 
+import org.osteonode.config.ProviderRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

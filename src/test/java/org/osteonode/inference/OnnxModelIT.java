@@ -1,5 +1,6 @@
 package org.osteonode.inference;
 
+import org.osteonode.config.ProviderRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package org.osteonode.inference;
 
+import org.osteonode.config.ProviderRequest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -9,7 +9,7 @@ import org.osteonode.clinical.StudyWorkspace;
 import org.osteonode.config.Settings;
 import org.osteonode.config.SettingsLoader;
 import org.osteonode.deid.Pseudonymizer;
-import org.osteonode.deid.ResearchArchiver;
+import org.osteonode.research.ResearchArchiver;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.StorageScp;
@@ -85,7 +85,7 @@ class IndependentPathsIT {
         Spool spool = new Spool(settings.spoolDir(), 0);
         Quarantine quarantine = new Quarantine(settings.quarantineDir(), metrics);
         database = SharedPostgres.freshDatabase(temp.resolve("db"));
-        ClinicalPath clinical = new ClinicalPath(new Eligibility(settings.clinical().bodyParts(), 0, java.time.Clock.systemDefaultZone()),
+        ClinicalPath clinical = new ClinicalPath(new Eligibility(Eligibility.screened(settings.clinical().bodyParts()), 0, java.time.Clock.systemDefaultZone()),
                 new BodyPartNormalizer(), file -> {
                     modelAnswers.await();
                     scored.incrementAndGet();

@@ -1,4 +1,4 @@
-package org.osteonode.deid;
+package org.osteonode.research;
 
 import org.osteonode.ingest.Quarantine;
 

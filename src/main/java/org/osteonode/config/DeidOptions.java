@@ -1,4 +1,4 @@
-package org.osteonode.deid;
+package org.osteonode.config;
 
 import java.util.Set;
 

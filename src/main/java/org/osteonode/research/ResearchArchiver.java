@@ -1,5 +1,17 @@
-package org.osteonode.deid;
+package org.osteonode.research;
 
+import org.osteonode.config.DeidOptions;
+
+import org.osteonode.deid.ConfidentialityProfile;
+
+import org.osteonode.deid.DescriptorCleaner;
+
+import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.deid.PixelDataElement;
+import org.osteonode.deid.DeidentifiedObject;
+import org.osteonode.deid.DeidentificationRefusedException;
+import org.osteonode.deid.Deidentifier;
+import org.osteonode.config.DeidOptions;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;

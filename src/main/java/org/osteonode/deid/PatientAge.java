@@ -1,4 +1,4 @@
-package org.osteonode.labels;
+package org.osteonode.deid;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;

@@ -1,4 +1,4 @@
-package org.osteonode.inference;
+package org.osteonode.config;
 
 import java.util.Locale;
 
