@@ -14,6 +14,7 @@ import org.osteonode.store.ClinicalStudies;
 import java.io.BufferedInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The clinical path for one received object: is it an eligible spine or hip radiograph; if so, its score,
@@ -37,16 +38,26 @@ public final class ClinicalPath {
         this.pseudonymizer = pseudonymizer;
     }
 
-    /** @return null when the image was scored, else why not (the metric tag) */
-    public String process(Path file) throws Exception {
+    /** What became of one object on the clinical path. */
+    public sealed interface Outcome {
+        /** Scored; its score waits for the study's report. */
+        record Scored(double score) implements Outcome {
+        }
+
+        /** Not for the model; {@code reason} is the metric tag (docs/clinical.md). */
+        record Skipped(String reason) implements Outcome {
+        }
+    }
+
+    public Outcome process(Path file) throws Exception {
         AttributeList header = new AttributeList();
         try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             header.read(in, TagFromName.PixelData);
         }
         BodyPart bodyPart = bodyParts.normalize(LabelExtractor.hints(header)).bodyPart();
-        String refusal = eligibility.refusal(header, bodyPart);
-        if (refusal != null) {
-            return refusal;
+        Optional<String> refusal = eligibility.refusal(header, bodyPart);
+        if (refusal.isPresent()) {
+            return new Outcome.Skipped(refusal.get());
         }
         double score = scorer.score(file);
         String studyKey = pseudonymizer.uid(value(header, TagFromName.StudyInstanceUID));
@@ -55,7 +66,7 @@ public final class ClinicalPath {
                 value(header, TagFromName.SOPClassUID), value(header, TagFromName.SOPInstanceUID),
                 value(header, TagFromName.SeriesInstanceUID)), score, bodyPart));
         studies.score(sopKey, studyKey, score);
-        return null;
+        return new Outcome.Scored(score);
     }
 
     private static String value(AttributeList list, com.pixelmed.dicom.AttributeTag tag) {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,8 +46,12 @@ public final class Eligibility {
         this.clock = clock;
     }
 
-    /** @return null when eligible, else the reason (also the metric tag) */
-    public String refusal(AttributeList header, BodyPart bodyPart) {
+    /** @return why the model may not see the image (also the metric tag); empty when it may */
+    public Optional<String> refusal(AttributeList header, BodyPart bodyPart) {
+        return Optional.ofNullable(reason(header, bodyPart));
+    }
+
+    private String reason(AttributeList header, BodyPart bodyPart) {
         String modality = Attribute.getSingleStringValueOrEmptyString(header, TagFromName.Modality).trim();
         String sopClass = Attribute.getSingleStringValueOrEmptyString(header, TagFromName.SOPClassUID).trim();
         if (!modality.equals("CR") && !modality.equals("DX")) {

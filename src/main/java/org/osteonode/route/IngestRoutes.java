@@ -192,11 +192,10 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
         ReceivedObject object = exchange.getIn().getBody(ReceivedObject.class);
         index.ensureRecorded(object.header(), Files.size(object.file()));
         try {
-            String skipped = clinical.process(object.file());
-            if (skipped == null) {
-                metrics.clinicalScored();
+            if (clinical.process(object.file()) instanceof ClinicalPath.Outcome.Skipped skipped) {
+                metrics.clinicalSkipped(skipped.reason());
             } else {
-                metrics.clinicalSkipped(skipped);
+                metrics.clinicalScored();
             }
         } catch (DatabaseUnavailableException e) {
             throw e;
@@ -204,8 +203,10 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
             metrics.clinicalSkipped("no-decoder");
         } catch (Exception e) {
             metrics.clinicalSkipped("failed");
+            // unexpected: the stack trace, once (the exception's message names no patient: file names are
+            // arrival numbers, and PixelMed's and our messages carry no attribute values)
             log.warn("event=clinical.failed file={} error=\"{}: {}\"", object.file().getFileName(),
-                    e.getClass().getSimpleName(), e.getMessage());
+                    e.getClass().getSimpleName(), e.getMessage(), e);
         }
         index.clinicalDone(object.header());
     }
