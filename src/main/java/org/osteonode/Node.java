@@ -51,15 +51,17 @@ public final class Node implements AutoCloseable {
     private final StorageScp scp;
     private final HttpEndpoints http;
     private final OnnxModel model;
+    private final ModelScorer scorer;
 
     private Node(Settings settings, Database database, Pipeline pipeline, StorageScp scp, HttpEndpoints http,
-            OnnxModel model) {
+            OnnxModel model, ModelScorer scorer) {
         this.settings = settings;
         this.database = database;
         this.pipeline = pipeline;
         this.scp = scp;
         this.http = http;
         this.model = model;
+        this.scorer = scorer;
     }
 
     public static Node start(Settings settings) throws Exception {
@@ -75,6 +77,7 @@ public final class Node implements AutoCloseable {
 
         Settings.Inference inference = settings.inference();
         OnnxModel model = OnnxModel.load(inference.modelDir(), inference.provider(), inference.batchSize());
+        ModelScorer scorer = ModelScorer.of(model, inference.maxWait(), metrics);
         Database database = Database.open(settings);
         Pipeline pipeline = null;
         StorageScp scp = null;
@@ -87,7 +90,7 @@ public final class Node implements AutoCloseable {
             StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir());
             ClinicalPath clinical = new ClinicalPath(new Eligibility(screened,
                     settings.clinical().maxStudyAgeDays(), java.time.Clock.systemDefaultZone()),
-                    new BodyPartNormalizer(), new ModelScorer(model, metrics), studies, workspace, pseudonymizer);
+                    new BodyPartNormalizer(), scorer, studies, workspace, pseudonymizer);
             IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine, index, clinical, research,
                     new LabelStore(database.dataSource()), metrics);
             ModelCard card = model.card();
@@ -108,7 +111,7 @@ public final class Node implements AutoCloseable {
             pipeline = new Pipeline(ingest, routes, settings.shutdownGrace());
             scp = new StorageScp(settings.dicom(), spool, quarantine, pipeline, metrics);
             HttpEndpoints http = new HttpEndpoints(settings.httpPort(), metrics);
-            Node node = new Node(settings, database, pipeline, scp, http, model);
+            Node node = new Node(settings, database, pipeline, scp, http, model, scorer);
             http.action("/outbox/retry", () -> "{\"requeued\":" + outbox.retryDead() + "}");
             http.check("database", database::isReachable)
                     .check("pipeline", pipeline::isRunning)
@@ -127,6 +130,7 @@ public final class Node implements AutoCloseable {
                 pipeline.close();
             }
             database.close();
+            scorer.close();
             model.close();
             throw e;
         }
@@ -149,6 +153,7 @@ public final class Node implements AutoCloseable {
         pipeline.close();
         http.close();
         database.close();
+        scorer.close();
         model.close();
         log.info("event=node.stopped");
     }

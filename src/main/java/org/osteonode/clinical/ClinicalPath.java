@@ -15,10 +15,12 @@ import java.io.BufferedInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The clinical path for one received object: is it an eligible spine or hip radiograph; if so, its score,
- * kept for the study's report (references in the workspace, the score in PostgreSQL).
+ * The clinical path for one received object: is it an eligible spine or hip radiograph; if so, it goes to the
+ * model, and once its score is known ({@link #keep}) the score is kept for the study's report (references in the
+ * workspace, the score in PostgreSQL).
  */
 public final class ClinicalPath {
     private final Eligibility eligibility;
@@ -40,13 +42,17 @@ public final class ClinicalPath {
 
     /** What became of one object on the clinical path. */
     public sealed interface Outcome {
-        /** Scored; its score waits for the study's report. */
-        record Scored(double score) implements Outcome {
+        /** With the model; {@link #keep} its score when it arrives. */
+        record Scoring(CompletableFuture<Double> score, Image image) implements Outcome {
         }
 
         /** Not for the model; {@code reason} is the metric tag (docs/clinical.md). */
         record Skipped(String reason) implements Outcome {
         }
+    }
+
+    /** What the report will need of an image being scored: identified, kept in memory only until then. */
+    public record Image(String studyKey, String sopInstanceKey, AttributeList header, BodyPart bodyPart) {
     }
 
     public Outcome process(Path file) throws Exception {
@@ -59,14 +65,19 @@ public final class ClinicalPath {
         if (refusal.isPresent()) {
             return new Outcome.Skipped(refusal.get());
         }
-        double score = scorer.score(file);
-        String studyKey = pseudonymizer.uid(value(header, TagFromName.StudyInstanceUID));
-        String sopKey = pseudonymizer.uid(value(header, TagFromName.SOPInstanceUID));
-        workspace.add(studyKey, sopKey, header, new StudyWorkspace.ScoredImage(new OsteoporosisReport.SourceImage(
-                value(header, TagFromName.SOPClassUID), value(header, TagFromName.SOPInstanceUID),
-                value(header, TagFromName.SeriesInstanceUID)), score, bodyPart));
-        studies.score(sopKey, studyKey, score);
-        return new Outcome.Scored(score);
+        Image image = new Image(pseudonymizer.uid(value(header, TagFromName.StudyInstanceUID)),
+                pseudonymizer.uid(value(header, TagFromName.SOPInstanceUID)), header, bodyPart);
+        return new Outcome.Scoring(scorer.score(file), image);
+    }
+
+    /** Keeps an image's score for its study's report; a re-sent image changes nothing. */
+    public void keep(Image image, double score) throws Exception {
+        AttributeList header = image.header();
+        workspace.add(image.studyKey(), image.sopInstanceKey(), header, new StudyWorkspace.ScoredImage(
+                new OsteoporosisReport.SourceImage(value(header, TagFromName.SOPClassUID),
+                        value(header, TagFromName.SOPInstanceUID), value(header, TagFromName.SeriesInstanceUID)),
+                score, image.bodyPart()));
+        studies.score(image.sopInstanceKey(), image.studyKey(), score);
     }
 
     private static String value(AttributeList list, com.pixelmed.dicom.AttributeTag tag) {

@@ -1,5 +1,6 @@
 package org.osteonode.clinical;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import org.osteonode.inference.ModelCard;
 import org.osteonode.inference.OnnxModel;
@@ -8,60 +9,132 @@ import org.osteonode.pixels.InputSpec;
 import org.osteonode.pixels.Preprocessor;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A carded ONNX model as an {@link ImageScorer}: the card's pre-processing, in the caller's thread, then the
- * model. Model calls are batched: while one call runs, the tensors of other images wait, and the next call
- * takes all of them (up to {@code osteonode.inference.batch-size}). No image waits for a batch to fill.
+ * A carded ONNX model as an {@link ImageScorer}, with one batcher. Pre-processing runs in the caller's thread (a
+ * clinical worker), then the tensor waits for the batcher and the worker goes on to its next image. The batcher
+ * calls the model with the tensors that are waiting, up to {@code osteonode.inference.batch-size}; once it has
+ * one, it waits at most {@code osteonode.inference.max-wait-ms} for more, never for a batch to fill. So batches
+ * grow with the backlog, not with the number of workers: what a GPU needs.
  */
-public final class ModelScorer implements ImageScorer {
-    private final OnnxModel model;
+public final class ModelScorer implements ImageScorer, AutoCloseable {
+    /** The model as the batcher calls it: tensors in, one score each, in order. */
+    @FunctionalInterface
+    public interface Model {
+        float[] score(List<float[]> tensors) throws Exception;
+    }
+
+    /** Tensors waiting for the model, at most this many batches' worth; then workers wait (memory stays bounded). */
+    private static final int WAITING_BATCHES = 4;
+
+    private final Model model;
+    private final int maxBatch;
+    private final Duration maxWait;
     private final Preprocessor preprocessor;
     private final Timer inference;
-    private final BlockingQueue<Waiting> waiting = new LinkedBlockingQueue<>();
-    private final Object modelCall = new Object();
+    private final DistributionSummary batchSizes;
+    private final BlockingQueue<Waiting> waiting;
+    private final Thread batcher;
+    private volatile boolean open = true;
 
     private record Waiting(float[] tensor, CompletableFuture<Double> score) {
     }
 
-    public ModelScorer(OnnxModel model, Metrics metrics) {
+    ModelScorer(Model model, int maxBatch, Duration maxWait, Preprocessor preprocessor, Metrics metrics,
+            String provider) {
         this.model = model;
+        this.maxBatch = maxBatch;
+        this.maxWait = maxWait;
+        this.preprocessor = preprocessor;
+        this.inference = metrics.inference(provider);
+        this.batchSizes = metrics.inferenceBatchSize(provider);
+        this.waiting = new ArrayBlockingQueue<>(maxBatch * WAITING_BATCHES);
+        this.batcher = new Thread(this::batches, "model-batcher");
+        batcher.setDaemon(true);
+        batcher.start();
+    }
+
+    /** The model with its card's pre-processing. */
+    public static ModelScorer of(OnnxModel model, Duration maxWait, Metrics metrics) {
         ModelCard.Input input = model.card().input();
         ModelCard.Normalization normalization = input.normalization();
-        this.preprocessor = new Preprocessor(new InputSpec(input.height(), input.width(), input.channels(),
+        Preprocessor preprocessor = new Preprocessor(new InputSpec(input.height(), input.width(), input.channels(),
                 normalization.mean(), normalization.std(), normalization.windowLowPercentile(),
                 normalization.windowHighPercentile()));
-        this.inference = metrics.inference(model.provider().tag());
+        return new ModelScorer(model::score, model.maxBatch(), maxWait, preprocessor, metrics, model.provider().tag());
     }
 
     @Override
-    public double score(Path dicomFile) throws Exception {
-        Waiting mine = new Waiting(preprocessor.tensor(dicomFile), new CompletableFuture<>());
-        waiting.add(mine);
-        synchronized (modelCall) {
-            while (!mine.score().isDone()) {
-                List<Waiting> batch = new ArrayList<>();
-                waiting.drainTo(batch, model.maxBatch());
+    public CompletableFuture<Double> score(Path dicomFile) throws Exception {
+        return submit(preprocessor.tensor(dicomFile));
+    }
+
+    /** Queues a pre-processed tensor for the model; waits only while the batcher's queue is full. */
+    CompletableFuture<Double> submit(float[] tensor) throws InterruptedException {
+        Waiting mine = new Waiting(tensor, new CompletableFuture<>());
+        if (!open) {
+            mine.score().completeExceptionally(new IllegalStateException("the model is closed"));
+        } else {
+            waiting.put(mine);
+        }
+        return mine.score();
+    }
+
+    private void batches() {
+        while (open) {
+            try {
+                Waiting first = waiting.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Waiting> batch = new ArrayList<>(maxBatch);
+                batch.add(first);
+                long deadline = System.nanoTime() + maxWait.toNanos();
+                while (batch.size() < maxBatch) {
+                    long left = deadline - System.nanoTime();
+                    Waiting next = left > 0 ? waiting.poll(left, TimeUnit.NANOSECONDS) : waiting.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
                 run(batch);
+            } catch (InterruptedException e) {
+                return;
             }
         }
-        return mine.score().join();
     }
 
     private void run(List<Waiting> batch) {
         try {
-            List<float[]> tensors = batch.stream().map(Waiting::tensor).toList();
-            float[] scores = inference.recordCallable(() -> model.score(tensors));
+            long start = System.nanoTime();
+            float[] scores = model.score(batch.stream().map(Waiting::tensor).toList());
+            long perImage = (System.nanoTime() - start) / batch.size();
+            batchSizes.record(batch.size());
             for (int i = 0; i < batch.size(); i++) {
+                inference.record(perImage, TimeUnit.NANOSECONDS);
                 batch.get(i).score().complete((double) scores[i]);
             }
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // one bad batch fails its images only; the batcher goes on
             batch.forEach(w -> w.score().completeExceptionally(e));
         }
+    }
+
+    /** Stops the batcher; images still waiting fail (their objects stay in the spool for the next start). */
+    @Override
+    public void close() {
+        open = false;
+        batcher.interrupt();
+        List<Waiting> left = new ArrayList<>();
+        waiting.drainTo(left);
+        left.forEach(w -> w.score().completeExceptionally(new IllegalStateException("the model is closed")));
     }
 }

@@ -83,8 +83,9 @@ public record Settings(
      *
      * @param modelDir  holds model.onnx and model.json
      * @param batchSize images per ONNX Runtime call at most
+     * @param maxWait   how long the batcher waits for more images once it has one
      */
-    public record Inference(Path modelDir, ProviderRequest provider, int batchSize) {
+    public record Inference(Path modelDir, ProviderRequest provider, int batchSize, Duration maxWait) {
     }
 
     /** Received objects, identified, until every path has processed them. */

@@ -64,6 +64,7 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.model.dir", "");
         DEFAULTS.put("osteonode.inference.provider", "auto");
         DEFAULTS.put("osteonode.inference.batch-size", "8");
+        DEFAULTS.put("osteonode.inference.max-wait-ms", "5");
         DEFAULTS.put("osteonode.clinical.body-parts", "LSPINE,TSPINE,PELVIS,HIP");
         DEFAULTS.put("osteonode.clinical.max-study-age-days", "30");
         DEFAULTS.put("osteonode.study.stable-seconds", "10");
@@ -166,7 +167,8 @@ public final class SettingsLoader {
                 new Settings.Inference(
                         v.modelDir("osteonode.model.dir"),
                         v.providerRequest("osteonode.inference.provider"),
-                        v.integer("osteonode.inference.batch-size", 1, 256)),
+                        v.integer("osteonode.inference.batch-size", 1, 256),
+                        Duration.ofMillis(v.integer("osteonode.inference.max-wait-ms", 0, 10_000))),
                 new Settings.Clinical(v.bodyParts("osteonode.clinical.body-parts"),
                         v.integer("osteonode.clinical.max-study-age-days", 0, 36500),
                         Duration.ofSeconds(v.integer("osteonode.study.stable-seconds", 0, 86400)),

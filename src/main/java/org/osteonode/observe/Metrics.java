@@ -3,6 +3,7 @@ package org.osteonode.observe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -83,12 +84,19 @@ public final class Metrics {
     }
 
     /**
-     * osteonode_inference_seconds{provider}: one ONNX Runtime call on a batch of images.
+     * osteonode_inference_seconds{provider}: the model's time per image (its share of the batch's call).
      *
      * @param provider the execution provider in use, {@code ExecutionProvider.tag()}: cpu or cuda
      */
     public Timer inference(String provider) {
-        return Timer.builder("osteonode.inference").description("clinical path: one model call on a batch of images")
+        return Timer.builder("osteonode.inference").description("clinical path: model time per image")
+                .tag("provider", provider)
+                .register(registry);
+    }
+
+    /** osteonode_inference_batch_size{provider}: images per model call. */
+    public DistributionSummary inferenceBatchSize(String provider) {
+        return DistributionSummary.builder("osteonode.inference.batch.size").description("images per model call")
                 .tag("provider", provider)
                 .register(registry);
     }

@@ -43,6 +43,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
     private static final Logger log = LoggerFactory.getLogger(IngestRoutes.class);
     static final String QUARANTINE = "direct:quarantine";
     private static final String LABELS = "direct:labels";
+
     private static final String PATH = "osteonode.path";
     /** Labels are written in batches of up to this many, or what arrived within the wait. */
     private static final int LABEL_BATCH = 100;
@@ -59,6 +60,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
     private final LabelStore labels;
     private final Metrics metrics;
     private final Map<ProcessingPath, PathQueue> queues;
+    private final String scoredEndpoint;
 
     public IngestRoutes(Settings.Pipeline settings, Spool spool, Quarantine quarantine, InstanceIndex index,
             ClinicalPath clinical, ResearchArchiver research, LabelStore labels, Metrics metrics) {
@@ -70,6 +72,8 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
         this.research = research;
         this.labels = labels;
         this.metrics = metrics;
+        // Images whose score arrived from the model: no more than the clinical path has in flight.
+        this.scoredEndpoint = "seda:clinical-scored?size=" + (settings.queueSize() + 64);
         this.queues = Map.of(
                 ProcessingPath.RESEARCH, new PathQueue(ProcessingPath.RESEARCH, spool, settings.queueSize(), false),
                 // A backfill must not delay the report of a study that arrived a minute ago.
@@ -80,8 +84,15 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
     record Researched(ReceivedObject object, ResearchArchiver.Outcome outcome) {
     }
 
+    /** An image the model answered for: its score, or why it has none. */
+    record Scored(ReceivedObject object, ClinicalPath.Image image, Double score, Throwable failure) {
+    }
+
+    private volatile ProducerTemplate producer;
+
     /** Called once the routes run; until then objects wait in the spool. */
     void connect(ProducerTemplate producer) {
+        this.producer = producer;
         queues.values().forEach(queue -> queue.connect(producer));
     }
 
@@ -147,8 +158,13 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
                 .shutdownRunningTask(ShutdownRunningTask.CompleteCurrentTaskOnly)
                 .setProperty(PATH, constant(ProcessingPath.CLINICAL))
                 .process(this::readHeader)
-                .process(this::score)
-                .process(exchange -> done(exchange.getIn().getBody(ReceivedObject.class).file(), ProcessingPath.CLINICAL));
+                .process(this::score);
+
+        // The model answers in its own time; the worker that sent an image went on to the next one meanwhile.
+        from(scoredEndpoint)
+                .routeId("clinical-scored")
+                .setProperty(PATH, constant(ProcessingPath.CLINICAL))
+                .process(this::keepScore);
 
         from(QUARANTINE)
                 .routeId("quarantine")
@@ -185,30 +201,65 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
     }
 
     /**
-     * A scoring failure is counted and logged, and the path is done with the object: only a database outage is
-     * retried. The instance is marked seen either way, so that its study can be reported.
+     * Sends an eligible image to the model, or finishes the object when it is not for the model or cannot be
+     * prepared for it (counted and logged: only a database outage is retried). Either way the instance is
+     * marked seen in the end, so that its study can be reported.
      */
     private void score(Exchange exchange) throws Exception {
         ReceivedObject object = exchange.getIn().getBody(ReceivedObject.class);
         index.ensureRecorded(object.header(), Files.size(object.file()));
+        ClinicalPath.Outcome outcome;
         try {
-            if (clinical.process(object.file()) instanceof ClinicalPath.Outcome.Skipped skipped) {
-                metrics.clinicalSkipped(skipped.reason());
-            } else {
-                metrics.clinicalScored();
-            }
+            outcome = clinical.process(object.file());
         } catch (DatabaseUnavailableException e) {
             throw e;
         } catch (UnsupportedTransferSyntaxException e) {
-            metrics.clinicalSkipped("no-decoder");
+            outcome = new ClinicalPath.Outcome.Skipped("no-decoder");
         } catch (Exception e) {
-            metrics.clinicalSkipped("failed");
-            // unexpected: the stack trace, once (the exception's message names no patient: file names are
-            // arrival numbers, and PixelMed's and our messages carry no attribute values)
-            log.warn("event=clinical.failed file={} error=\"{}: {}\"", object.file().getFileName(),
-                    e.getClass().getSimpleName(), e.getMessage(), e);
+            logClinicalFailure(object, e);
+            outcome = new ClinicalPath.Outcome.Skipped("failed");
         }
+        if (outcome instanceof ClinicalPath.Outcome.Scoring scoring) {
+            scoring.score().whenComplete((score, failure) -> handOn(new Scored(object, scoring.image(), score, failure)));
+        } else if (outcome instanceof ClinicalPath.Outcome.Skipped skipped) {
+            metrics.clinicalSkipped(skipped.reason());
+            clinicalDone(object);
+        }
+    }
+
+    /** From the model's batcher thread: never waits (the queue has room for every object in flight). */
+    private void handOn(Scored scored) {
+        try {
+            producer.sendBody(scoredEndpoint, scored);
+        } catch (RuntimeException e) {
+            // stopping: the object stays in the spool and is scored again on the next start
+            queues.get(ProcessingPath.CLINICAL).finished(scored.object().file());
+            log.warn("event=clinical.handoff-failed file={} error=\"{}\"", scored.object().file().getFileName(),
+                    e.getMessage());
+        }
+    }
+
+    private void keepScore(Exchange exchange) throws Exception {
+        Scored scored = exchange.getIn().getBody(Scored.class);
+        if (scored.failure() == null) {
+            clinical.keep(scored.image(), scored.score());
+            metrics.clinicalScored();
+        } else {
+            logClinicalFailure(scored.object(), scored.failure());
+            metrics.clinicalSkipped("failed");
+        }
+        clinicalDone(scored.object());
+    }
+
+    private void clinicalDone(ReceivedObject object) throws Exception {
         index.clinicalDone(object.header());
+        done(object.file(), ProcessingPath.CLINICAL);
+    }
+
+    /** Unexpected: its stack trace, once (messages name no patient: file names are arrival numbers). */
+    private static void logClinicalFailure(ReceivedObject object, Throwable failure) {
+        log.warn("event=clinical.failed file={} error=\"{}: {}\"", object.file().getFileName(),
+                failure.getClass().getSimpleName(), failure.getMessage(), failure);
     }
 
     private void deidentify(Exchange exchange) throws Exception {
@@ -268,6 +319,9 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
         }
         if (body instanceof Researched researched) {
             return List.of(researched.object().file());
+        }
+        if (body instanceof Scored scored) {
+            return List.of(scored.object().file());
         }
         List<Path> files = new ArrayList<>();
         if (body instanceof List<?> batch) {

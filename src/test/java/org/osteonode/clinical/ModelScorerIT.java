@@ -30,23 +30,26 @@ class ModelScorerIT {
         }
         Metrics metrics = new Metrics();
         try (OnnxModel model = OnnxModel.load(Path.of("model/demo"), ProviderRequest.CPU, 8)) {
-            ModelScorer alone = new ModelScorer(model, new Metrics());
+            ModelScorer alone = ModelScorer.of(model, java.time.Duration.ZERO, new Metrics());
             List<Double> expected = new ArrayList<>();
             for (Path file : files) {
-                expected.add(alone.score(file));
+                expected.add(alone.score(file).get());
             }
-            ModelScorer shared = new ModelScorer(model, metrics);
+            ModelScorer shared = ModelScorer.of(model, java.time.Duration.ofMillis(5), metrics);
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<Double>> scores = new ArrayList<>();
             for (Path file : files) {
-                scores.add(pool.submit(() -> shared.score(file)));
+                scores.add(pool.submit(() -> shared.score(file).get()));
             }
             for (int i = 0; i < files.size(); i++) {
                 assertThat(scores.get(i).get()).isCloseTo(expected.get(i), org.assertj.core.data.Offset.offset(1e-5));
             }
             pool.shutdown();
+            alone.close();
+            shared.close();
         }
-        double calls = metrics.registry().find("osteonode.inference").timer().count();
+        assertThat(metrics.registry().find("osteonode.inference").timer().count()).as("per image").isEqualTo(IMAGES);
+        long calls = metrics.registry().find("osteonode.inference.batch.size").summary().count();
         assertThat(calls).as("model calls for " + IMAGES + " images from 8 threads").isLessThan(IMAGES);
     }
 }

@@ -22,9 +22,9 @@ public final class WholePathBench {
         }
         int runs = Integer.parseInt(args[2]);
         try (OnnxModel model = OnnxModel.load(Path.of(args[0]), ProviderRequest.CPU, 1)) {
-            ModelScorer scorer = new ModelScorer(model, new Metrics());
+            ModelScorer scorer = ModelScorer.of(model, java.time.Duration.ZERO, new Metrics());
             for (Path file : files.subList(0, Math.min(5, files.size()))) {
-                scorer.score(file); // warm-up
+                scorer.score(file).get(); // warm-up
             }
             double[] millis = new double[files.size() * runs];
             int i = 0;
@@ -32,7 +32,7 @@ public final class WholePathBench {
             for (int run = 0; run < runs; run++) {
                 for (Path file : files) {
                     long t0 = System.nanoTime();
-                    scorer.score(file);
+                    scorer.score(file).get();
                     millis[i++] = (System.nanoTime() - t0) / 1e6;
                 }
             }

@@ -59,6 +59,51 @@ class SpoolTest {
     }
 
     @Test
+    void anObjectLeavesTheSpoolOnlyWhenBothPathsAreDoneWithIt() throws Exception {
+        Spool spool = new Spool(temp, 0);
+        Path object = commit(spool);
+
+        assertThat(spool.done(object, ProcessingPath.CLINICAL)).isFalse();
+        assertThat(object).exists();
+        assertThat(spool.waiting(ProcessingPath.CLINICAL)).isEmpty();
+        assertThat(spool.waiting(ProcessingPath.RESEARCH)).containsExactly(object);
+        assertThat(spool.bytes()).as("a marker is no object").isEqualTo(1);
+
+        assertThat(spool.done(object, ProcessingPath.RESEARCH)).isTrue();
+        assertThat(object).doesNotExist();
+        try (var files = Files.list(temp)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("markers gone too").containsOnly("incoming");
+        }
+        assertThat(spool.done(object, ProcessingPath.RESEARCH)).as("done again: nothing left to release").isFalse();
+    }
+
+    @Test
+    void aPathDoneTwiceDoesNotReleaseTheObjectForTheOther() throws Exception {
+        Spool spool = new Spool(temp, 0);
+        Path object = commit(spool);
+
+        spool.done(object, ProcessingPath.RESEARCH);
+        spool.done(object, ProcessingPath.RESEARCH);
+
+        assertThat(object).exists();
+        assertThat(spool.waiting(ProcessingPath.CLINICAL)).containsExactly(object);
+    }
+
+    @Test
+    void markersOfObjectsThatAreGoneAreClearedAtStart() throws Exception {
+        Spool spool = new Spool(temp, 0);
+        Path kept = commit(spool);
+        spool.done(kept, ProcessingPath.RESEARCH);
+        Path orphan = temp.resolve("1700000000000-000009.dcm.clinical");
+        Files.createFile(orphan);
+
+        assertThat(new Spool(temp, 0).pending()).containsExactly(kept);
+
+        assertThat(orphan).doesNotExist();
+        assertThat(spool.isDone(kept, ProcessingPath.RESEARCH)).as("a live object's marker stays").isTrue();
+    }
+
+    @Test
     void roomFollowsTheWatermark() {
         assertThat(new Spool(temp, 0).hasRoom()).isTrue();
         assertThat(new Spool(temp, Long.MAX_VALUE).hasRoom()).isFalse();

@@ -34,7 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +51,7 @@ class IndependentPathsIT {
     @TempDir
     Path temp;
 
-    private final CountDownLatch modelAnswers = new CountDownLatch(1);
+    private final CompletableFuture<Void> modelAnswers = new CompletableFuture<>();
     private final AtomicInteger scored = new AtomicInteger();
     private Database database;
     private Pipeline pipeline;
@@ -59,7 +59,7 @@ class IndependentPathsIT {
 
     @AfterEach
     void stop() {
-        modelAnswers.countDown();
+        modelAnswers.complete(null);
         if (scp != null) {
             scp.close();
         }
@@ -86,11 +86,10 @@ class IndependentPathsIT {
         Quarantine quarantine = new Quarantine(settings.quarantineDir(), metrics);
         database = SharedPostgres.freshDatabase(temp.resolve("db"));
         ClinicalPath clinical = new ClinicalPath(new Eligibility(Eligibility.screened(settings.clinical().bodyParts()), 0, java.time.Clock.systemDefaultZone()),
-                new BodyPartNormalizer(), file -> {
-                    modelAnswers.await();
+                new BodyPartNormalizer(), file -> modelAnswers.thenApply(answered -> {
                     scored.incrementAndGet();
                     return 0.5;
-                }, new ClinicalStudies(database.dataSource()), new StudyWorkspace(settings.clinicalDir()), pseudonymizer);
+                }), new ClinicalStudies(database.dataSource()), new StudyWorkspace(settings.clinicalDir()), pseudonymizer);
         IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine,
                 new InstanceIndex(database.dataSource(), pseudonymizer), clinical,
                 ResearchArchiver.create(settings.deid(), pseudonymizer,
@@ -114,7 +113,7 @@ class IndependentPathsIT {
         assertThat(count("select sum(times_received) from instance")).as("each receipt counted once").isEqualTo(OBJECTS);
         assertThat(spool.pending()).as("kept for the clinical path").hasSize(OBJECTS);
 
-        modelAnswers.countDown();
+        modelAnswers.complete(null);
 
         Poll.until(Duration.ofSeconds(60), "the clinical path to catch up from the spool",
                 () -> count("select count(*) from instance where clinical_done") == OBJECTS);
