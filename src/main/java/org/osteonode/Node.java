@@ -9,6 +9,7 @@ import org.osteonode.clinical.StudyWorkspace;
 import org.osteonode.config.Settings;
 import org.osteonode.inference.ModelCard;
 import org.osteonode.inference.OnnxModel;
+import org.osteonode.labels.BodyPart;
 import org.osteonode.labels.BodyPartNormalizer;
 import org.osteonode.report.OsteoporosisReport;
 import org.osteonode.route.ReportRoutes;
@@ -37,6 +38,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A running osteonode: database, pipeline, DICOM receiver and HTTP endpoints, started in that order and
@@ -66,7 +68,7 @@ public final class Node implements AutoCloseable {
 
     public static Node start(Settings settings) throws Exception {
         // Checked before anything starts: a misspelt body part stops start-up naming its key.
-        java.util.Set<org.osteonode.labels.BodyPart> screened = Eligibility.screened(settings.clinical().bodyParts());
+        Set<BodyPart> screened = Eligibility.screened(settings.clinical().bodyParts());
         Metrics metrics = new Metrics();
         Pseudonymizer pseudonymizer = Pseudonymizer.fromSecretFile(settings.secretFile());
         Spool spool = new Spool(settings.spoolDir(), settings.spoolMinFreeBytes());

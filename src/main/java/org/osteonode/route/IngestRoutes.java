@@ -73,7 +73,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
         this.labels = labels;
         this.metrics = metrics;
         // Images whose score arrived from the model: no more than the clinical path has in flight.
-        this.scoredEndpoint = "seda:clinical-scored?size=" + (settings.queueSize() + 64);
+        this.scoredEndpoint = "seda:clinical-scored?size=" + PathQueue.room(settings.queueSize());
         this.queues = Map.of(
                 ProcessingPath.RESEARCH, new PathQueue(ProcessingPath.RESEARCH, spool, settings.queueSize(), false),
                 // A backfill must not delay the report of a study that arrived a minute ago.

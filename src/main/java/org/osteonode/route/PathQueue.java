@@ -42,13 +42,14 @@ final class PathQueue {
         this.newestFirst = newestFirst;
     }
 
-    ProcessingPath path() {
-        return path;
-    }
-
     /** The in-memory queue of the path's route (Camel seda), sized so that an offer never blocks. */
     String endpoint() {
-        return "seda:" + path.name().toLowerCase(Locale.ROOT) + "?size=" + (capacity + SLACK);
+        return "seda:" + path.name().toLowerCase(Locale.ROOT) + "?size=" + room(capacity);
+    }
+
+    /** Room for {@code capacity} objects in flight in a seda queue that must never be full. */
+    static int room(int capacity) {
+        return capacity + SLACK;
     }
 
     void connect(ProducerTemplate producer) {
@@ -98,9 +99,5 @@ final class PathQueue {
                 offer(new ReceivedObject(file, null));
             }
         }
-    }
-
-    int inFlight() {
-        return inFlight.size();
     }
 }
