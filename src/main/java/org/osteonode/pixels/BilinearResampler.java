@@ -1,7 +1,9 @@
 package org.osteonode.pixels;
 
+import java.util.Arrays;
+
 /**
- * Bilinear resampling of a float image, separable (rows, then columns). When shrinking, the triangle filter
+ * Bilinear resampling of a float image, separable (columns, then rows). When shrinking, the triangle filter
  * widens by the shrink factor, as Pillow's BILINEAR does, so that every source pixel contributes: plain
  * 4-pixel bilinear would skip most pixels of a 3000-pixel radiograph shrunk to a few hundred, and alias
  * fine patterns such as anti-scatter grid lines. Deterministic: the same input gives the same bits.
@@ -14,15 +16,18 @@ final class BilinearResampler {
         if (image.length != rows * columns) {
             throw new IllegalArgumentException("image holds " + image.length + " values, not " + rows + "×" + columns);
         }
+        return resize(RowSource.of(image, columns), rows, columns, newRows, newColumns);
+    }
+
+    /** The same, from an image given row by row: each row is asked for once, in order. */
+    static float[] resize(RowSource image, int rows, int columns, int newRows, int newColumns) {
+        // Down the columns first, a whole row at a time (memory read in order, independent sums): shrinking a
+        // radiograph, this pass reads every pixel and the second reads few.
+        float[] tall = Kernel.of(rows, newRows).applyToRows(image, columns);
         Kernel across = Kernel.of(columns, newColumns);
-        float[] widened = new float[rows * newColumns];
-        for (int y = 0; y < rows; y++) {
-            across.apply(image, y * columns, 1, widened, y * newColumns, 1);
-        }
-        Kernel down = Kernel.of(rows, newRows);
         float[] resized = new float[newRows * newColumns];
-        for (int x = 0; x < newColumns; x++) {
-            down.apply(widened, x, newColumns, resized, x, newColumns);
+        for (int y = 0; y < newRows; y++) {
+            across.apply(tall, y * columns, resized, y * newColumns);
         }
         return resized;
     }
@@ -54,16 +59,52 @@ final class BilinearResampler {
             return new Kernel(first, weights);
         }
 
-        void apply(float[] in, int inOffset, int inStride, float[] out, int outOffset, int outStride) {
+        /**
+         * The kernel down the columns of an image given row by row: each output row is the weighted sum of its
+         * input rows, summed in double. The input rows an output row reads are kept in a ring as large as the
+         * widest kernel: consecutive output rows share most of their input rows, and each is asked for once.
+         */
+        float[] applyToRows(RowSource image, int columns) {
+            int widest = 0;
+            for (double[] w : weights) {
+                widest = Math.max(widest, w.length);
+            }
+            // rows held as doubles: the sums below are then in one type, which the JIT turns into vector code
+            double[][] ring = new double[widest][columns];
+            int next = 0; // the ring holds input rows next - widest to next - 1
+            float[] out = new float[first.length * columns];
+            double[] sum = new double[columns];
             for (int i = 0; i < first.length; i++) {
                 double[] w = weights[i];
-                int at = inOffset + first[i] * inStride;
+                for (; next < first[i] + w.length; next++) {
+                    image.row(next, ring[next % widest]);
+                }
+                Arrays.fill(sum, 0);
+                for (int k = 0; k < w.length; k++) {
+                    double[] row = ring[(first[i] + k) % widest];
+                    double weight = w[k];
+                    for (int x = 0; x < columns; x++) {
+                        sum[x] += weight * row[x];
+                    }
+                }
+                for (int x = 0; x < columns; x++) {
+                    out[i * columns + x] = (float) sum[x];
+                }
+            }
+            return out;
+        }
+
+        /** The kernel along one row of {@code in} starting at {@code inOffset}, into {@code out}. */
+        void apply(float[] in, int inOffset, float[] out, int outOffset) {
+            for (int i = 0; i < first.length; i++) {
+                double[] w = weights[i];
+                int at = inOffset + first[i];
                 // Summed in double: a constant image then comes out bit-identical, not off by a float ulp.
                 double sum = 0;
-                for (int k = 0; k < w.length; k++, at += inStride) {
-                    sum += w[k] * in[at];
+                for (int k = 0; k < w.length; k++) {
+                    sum += w[k] * in[at + k];
                 }
-                out[outOffset + i * outStride] = (float) sum;
+                out[outOffset + i] = (float) sum;
             }
         }
     }

@@ -16,14 +16,19 @@ public final class Letterbox {
 
     /** A {@code height × width} image (row-major) holding {@code image} scaled, centred and padded. */
     public static float[] fit(float[] image, int rows, int columns, int height, int width) {
+        return fit(RowSource.of(image, columns), rows, columns, height, width);
+    }
+
+    /** The same, from an image given row by row. */
+    static float[] fit(RowSource image, int rows, int columns, int height, int width) {
         double scale = Math.min((double) height / rows, (double) width / columns);
         int scaledRows = Math.max(1, Math.min(height, (int) Math.round(rows * scale)));
         int scaledColumns = Math.max(1, Math.min(width, (int) Math.round(columns * scale)));
         float[] scaled = scaledRows == rows && scaledColumns == columns
-                ? image
+                ? whole(image, rows, columns)
                 : BilinearResampler.resize(image, rows, columns, scaledRows, scaledColumns);
         if (scaledRows == height && scaledColumns == width) {
-            return scaled == image ? image.clone() : scaled;
+            return scaled;
         }
         float[] fitted = new float[height * width];
         Arrays.fill(fitted, PAD);
@@ -33,5 +38,17 @@ public final class Letterbox {
             System.arraycopy(scaled, y * scaledColumns, fitted, (top + y) * width + left, scaledColumns);
         }
         return fitted;
+    }
+
+    private static float[] whole(RowSource image, int rows, int columns) {
+        float[] whole = new float[rows * columns];
+        double[] row = new double[columns];
+        for (int y = 0; y < rows; y++) {
+            image.row(y, row);
+            for (int x = 0; x < columns; x++) {
+                whole[y * columns + x] = (float) row[x];
+            }
+        }
+        return whole;
     }
 }

@@ -4,20 +4,36 @@ package org.osteonode.pixels;
  * One decoded grayscale frame and the attributes that say how to present it: the input of the chain in
  * {@link Preprocessor}. Holds no identifiers.
  *
- * @param storedValues row-major, {@code rows × columns}, as stored (sign-extended when Pixel Representation
- *                     is 1), not yet through the Modality LUT; not copied, the caller hands it over
- * @param voiWindow    from Window Center and Width, or null when the object has none
+ * @param samples   row-major, {@code rows × columns} sample words as stored (8-bit samples widened to a
+ *                  word each), read through {@code coding}; not copied, the caller hands it over
+ * @param voiWindow from Window Center and Width, or null when the object has none
  */
-public record MonochromeFrame(int rows, int columns, int[] storedValues,
+public record MonochromeFrame(int rows, int columns, short[] samples, SampleCoding coding,
         PhotometricInterpretation photometricInterpretation, ModalityLut modalityLut, VoiWindow voiWindow) {
 
     public MonochromeFrame {
-        if (rows < 1 || columns < 1 || storedValues.length != rows * columns) {
+        if (rows < 1 || columns < 1 || (long) rows * columns != samples.length) {
             throw new IllegalArgumentException("a " + rows + "×" + columns + " frame cannot hold "
-                    + storedValues.length + " values");
+                    + samples.length + " values");
         }
-        if (photometricInterpretation == null || modalityLut == null) {
-            throw new IllegalArgumentException("Photometric Interpretation and Modality LUT are required");
+        if (coding == null || photometricInterpretation == null || modalityLut == null) {
+            throw new IllegalArgumentException("sample coding, Photometric Interpretation and Modality LUT are required");
         }
+    }
+
+    /** A frame of plain stored values, each within 16 bits (signed or not). */
+    public MonochromeFrame(int rows, int columns, int[] storedValues,
+            PhotometricInterpretation photometricInterpretation, ModalityLut modalityLut, VoiWindow voiWindow) {
+        this(rows, columns, SampleCoding.holding(storedValues).words(storedValues),
+                SampleCoding.holding(storedValues), photometricInterpretation, modalityLut, voiWindow);
+    }
+
+    /** The stored values (sign-extended when Pixel Representation is 1), row-major; a new array each call. */
+    public int[] storedValues() {
+        int[] stored = new int[samples.length];
+        for (int i = 0; i < stored.length; i++) {
+            stored[i] = coding.stored(samples[i] & 0xffff);
+        }
+        return stored;
     }
 }

@@ -1,7 +1,7 @@
 package org.osteonode.pixels;
 
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * A VOI window from the pixels themselves, for objects without Window Center and Width: the modality values
@@ -23,8 +23,16 @@ public final class PercentileWindow {
         if (storedValues.length == 0) {
             throw new IllegalArgumentException("no pixels");
         }
-        SortedValues sorted = SortedValues.of(storedValues, modalityLut);
-        long last = storedValues.length - 1L;
+        SampleCoding coding = SampleCoding.holding(storedValues);
+        return of(SampleHistogram.of(coding.words(storedValues)), word -> modalityLut.apply(coding.stored(word)),
+                lowerPercentile, upperPercentile, photometricInterpretation);
+    }
+
+    /** @param modality a word's modality value (a float widened to double) */
+    static VoiWindow of(SampleHistogram histogram, IntToDoubleFunction modality, double lowerPercentile,
+            double upperPercentile, PhotometricInterpretation photometricInterpretation) {
+        SortedValues sorted = SortedValues.of(histogram, modality);
+        long last = sorted.cumulativeCounts()[sorted.cumulativeCounts().length - 1] - 1;
         long lowerRank = Math.round(lowerPercentile / 100 * last);
         long upperRank = Math.round(upperPercentile / 100 * last);
         if (photometricInterpretation == PhotometricInterpretation.MONOCHROME1) {
@@ -35,50 +43,63 @@ public final class PercentileWindow {
     }
 
     /**
-     * The frame's modality values in ascending order, as distinct values with their counts. Stored values are
-     * at most 16 bits, so a histogram of them costs one pass, where sorting millions of pixels would not; each
-     * distinct value goes through the Modality LUT once, which need not be monotonic.
+     * The frame's modality values in ascending order, as distinct words with their counts. Each word that
+     * occurs goes through the Modality LUT once. Plain unsigned words with a rescale of positive slope keep the
+     * word order; anything else (signed words, bits above High Bit, a table, which need not be monotonic) is
+     * sorted, ties in word order.
      */
     private record SortedValues(float[] values, long[] cumulativeCounts) {
-        static SortedValues of(int[] storedValues, ModalityLut modalityLut) {
-            int min = Integer.MAX_VALUE;
-            int max = Integer.MIN_VALUE;
-            for (int value : storedValues) {
-                min = Math.min(min, value);
-                max = Math.max(max, value);
-            }
-            if ((long) max - min >= 1 << 17) {
-                throw new IllegalArgumentException("stored values span more than 17 bits");
-            }
-            int[] histogram = new int[max - min + 1];
-            for (int value : storedValues) {
-                histogram[value - min]++;
-            }
+        static SortedValues of(SampleHistogram histogram, IntToDoubleFunction modalityOfWord) {
+            int[] counts = histogram.counts();
             int distinct = 0;
-            for (int count : histogram) {
+            for (int count : counts) {
                 distinct += count > 0 ? 1 : 0;
             }
-            Integer[] order = new Integer[distinct];
             float[] modality = new float[distinct];
-            int[] counts = new int[distinct];
-            for (int i = 0, d = 0; i < histogram.length; i++) {
-                if (histogram[i] > 0) {
-                    modality[d] = modalityLut.apply(min + i);
-                    counts[d] = histogram[i];
-                    order[d] = d;
+            int[] modalityCounts = new int[distinct];
+            boolean ascending = true;
+            for (int word = 0, d = 0; word < counts.length; word++) {
+                if (counts[word] > 0) {
+                    modality[d] = (float) modalityOfWord.applyAsDouble(word);
+                    modalityCounts[d] = counts[word];
+                    ascending &= d == 0 || Float.compare(modality[d - 1], modality[d]) <= 0;
                     d++;
                 }
             }
-            Arrays.sort(order, Comparator.comparingDouble(d -> modality[d]));
+            int[] order = ascending ? identity(distinct) : ascendingOrder(modality);
             float[] values = new float[distinct];
             long[] cumulative = new long[distinct];
             long total = 0;
             for (int i = 0; i < distinct; i++) {
                 values[i] = modality[order[i]];
-                total += counts[order[i]];
+                total += modalityCounts[order[i]];
                 cumulative[i] = total;
             }
             return new SortedValues(values, cumulative);
+        }
+
+        private static int[] identity(int size) {
+            int[] order = new int[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            return order;
+        }
+
+        /** Indexes of {@code values} in ascending order of value, equal values by index: one primitive sort. */
+        private static int[] ascendingOrder(float[] values) {
+            long[] keys = new long[values.length];
+            for (int i = 0; i < values.length; i++) {
+                int bits = Float.floatToIntBits(values[i]);
+                int ordered = bits ^ ((bits >> 31) & 0x7fffffff); // Float.compare order as signed int order
+                keys[i] = (long) ordered << 32 | i;
+            }
+            Arrays.sort(keys);
+            int[] order = new int[values.length];
+            for (int i = 0; i < values.length; i++) {
+                order[i] = (int) keys[i];
+            }
+            return order;
         }
 
         /** The value at 0-based rank {@code rank} of the ascending sequence of all pixels. */

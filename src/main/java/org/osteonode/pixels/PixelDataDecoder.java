@@ -7,14 +7,18 @@ import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.OtherByteAttributeMultipleFrameArrays;
 import com.pixelmed.dicom.OtherWordAttributeMultipleFrameArrays;
 import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.dicom.ValueRepresentation;
 
 import javax.imageio.IIOException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Reads the first frame of a grayscale image object's Pixel Data as stored values, with the attributes that
@@ -23,19 +27,45 @@ import java.nio.file.Path;
  */
 public final class PixelDataDecoder {
     private static final int BUFFER = 64 * 1024;
+    /** 40 megapixels: a 6,300 × 6,300 frame, beyond any CR or DX detector; refused before anything is allocated. */
+    static final long MAX_PIXELS = 40_000_000;
 
     private PixelDataDecoder() {
     }
 
     /**
+     * Reads the header, then the first frame.
+     *
      * @throws UnsupportedTransferSyntaxException no decoder here for the object's transfer syntax
      * @throws PixelDataException the object is not a grayscale image this chain presents, or its Pixel Data
      *                            does not decode
      * @throws IOException the file cannot be read
      */
     public static MonochromeFrame firstFrame(Path dicomFile) throws IOException, PixelDataException {
-        // The header alone first: an object whose pixels cannot be decoded is refused before they are read.
-        AttributeList header = read(dicomFile, true);
+        AttributeList header = new AttributeList();
+        long stoppedAt;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(dicomFile), BUFFER);
+             DicomInputStream dicom = new DicomInputStream(in)) {
+            stoppedAt = header.read(dicom, TagFromName.PixelData);
+        } catch (DicomException | RuntimeException e) {
+            throw new PixelDataException("header could not be read: " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), e);
+        }
+        // the parser stops after the tag of Pixel Data: the element starts 4 bytes earlier
+        return firstFrame(header, dicomFile, stoppedAt < Files.size(dicomFile) ? stoppedAt - 4 : -1);
+    }
+
+    /**
+     * The first frame of an object whose header was read already: its pixels are read once. Native little
+     * endian Pixel Data is read straight from {@code pixelDataOffset}; anything else (compressed, big endian,
+     * deflated, or no offset known) is read whole by PixelMed.
+     *
+     * @param header          the attributes up to Pixel Data, with the File Meta Information; not changed
+     * @param pixelDataOffset where the Pixel Data element's tag starts in the file, or -1 when not known
+     */
+    public static MonochromeFrame firstFrame(AttributeList header, Path dicomFile, long pixelDataOffset)
+            throws IOException, PixelDataException {
+        // The header is checked first: an object whose pixels cannot be decoded is refused before they are read.
         ImagePixel pixel = ImagePixel.of(header);
         String transferSyntax = Attribute.getSingleStringValueOrEmptyString(header, TagFromName.TransferSyntaxUID)
                 .trim();
@@ -48,25 +78,26 @@ public final class PixelDataDecoder {
         ModalityLut modalityLut = ModalityLut.of(header, pixel.signed());
         VoiWindow voiWindow = VoiWindow.of(header).orElse(null);
 
-        AttributeList whole = read(dicomFile, false);
-        int[] stored = pixel.storedValues(whole.get(TagFromName.PixelData));
-        return new MonochromeFrame(pixel.rows(), pixel.columns(), stored, photometric, modalityLut, voiWindow);
+        boolean nativeLittleEndian = transferSyntax.equals(TransferSyntax.ImplicitVRLittleEndian)
+                || transferSyntax.equals(TransferSyntax.ExplicitVRLittleEndian);
+        short[] samples = nativeLittleEndian && pixelDataOffset >= 0
+                ? pixel.samples(NativePixelData.firstFrame(dicomFile, pixelDataOffset,
+                        transferSyntax.equals(TransferSyntax.ExplicitVRLittleEndian), pixel.frameBytes()))
+                : pixel.samples(readWhole(dicomFile).get(TagFromName.PixelData));
+        return new MonochromeFrame(pixel.rows(), pixel.columns(), samples, pixel.coding(), photometric, modalityLut,
+                voiWindow);
     }
 
-    private static AttributeList read(Path file, boolean headerOnly) throws IOException, PixelDataException {
+    private static AttributeList readWhole(Path file) throws IOException, PixelDataException {
         AttributeList list = new AttributeList();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
              DicomInputStream dicom = new DicomInputStream(in)) {
-            if (headerOnly) {
-                list.read(dicom, TagFromName.PixelData);
-            } else {
-                list.read(dicom);
-            }
+            list.read(dicom);
         } catch (DicomException | IIOException | RuntimeException e) {
             // IIOException: an ImageIO reader met a code stream it cannot decode; the file itself was readable.
             // PixelMed's and ImageIO's messages describe the encoding (codec, transfer syntax, offset), not values.
-            throw new PixelDataException((headerOnly ? "header" : "Pixel Data") + " could not be decoded: "
-                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            throw new PixelDataException("Pixel Data could not be decoded: " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), e);
         }
         return list;
     }
@@ -100,59 +131,79 @@ public final class PixelDataDecoder {
                 throw new PixelDataException("Bits Stored " + bitsStored + " / High Bit " + highBit
                         + " do not fit Bits Allocated " + bitsAllocated);
             }
+            if ((long) rows * columns > MAX_PIXELS) {
+                throw new PixelDataException("Rows " + rows + " × Columns " + columns + ": more than " + MAX_PIXELS
+                        + " pixels, larger than any radiograph");
+            }
             return new ImagePixel(rows, columns, bitsAllocated, bitsStored, highBit, pixelRepresentation == 1);
         }
 
-        /** The first frame's samples, the bits outside Bits Stored masked off and signed values extended. */
-        int[] storedValues(Attribute pixelData) throws PixelDataException {
+        /** Bytes of one native frame. */
+        int frameBytes() {
+            return rows * columns * (bitsAllocated / 8);
+        }
+
+        SampleCoding coding() {
+            return new SampleCoding(bitsStored, highBit, signed);
+        }
+
+        /** The first frame's sample words from native little endian bytes ({@link #frameBytes()} of them). */
+        short[] samples(ByteBuffer frame) {
+            short[] samples = new short[rows * columns];
+            if (bitsAllocated == 16) {
+                frame.order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
+            } else {
+                for (int i = 0; i < samples.length; i++) {
+                    samples[i] = (short) (frame.get(i) & 0xff);
+                }
+            }
+            return samples;
+        }
+
+        /** The first frame's sample words from the Pixel Data PixelMed read (and decoded, when compressed). */
+        short[] samples(Attribute pixelData) throws PixelDataException {
             int count = rows * columns;
-            int[] stored = new int[count];
             try {
                 if (pixelData instanceof OtherWordAttributeMultipleFrameArrays frames) {
-                    copy(frames.getShortValuesPerFrame()[0], stored);
+                    return firstOf(frames.getShortValuesPerFrame()[0], count);
                 } else if (pixelData instanceof OtherByteAttributeMultipleFrameArrays frames) {
-                    copy(frames.getByteValuesPerFrame()[0], stored);
+                    return widened(frames.getByteValuesPerFrame()[0], count);
                 } else if (pixelData == null) {
                     throw new PixelDataException("no Pixel Data");
                 } else if (bitsAllocated == 16) {
-                    copy(pixelData.getShortValues(), stored);
+                    return firstOf(pixelData.getShortValues(), count);
                 } else if (ValueRepresentation.isOtherWordVR(pixelData.getVR())) {
-                    copyPacked(pixelData.getShortValues(), stored);
+                    return unpacked(pixelData.getShortValues(), count);
                 } else {
-                    copy(pixelData.getByteValues(), stored);
+                    return widened(pixelData.getByteValues(), count);
                 }
             } catch (DicomException | ArrayIndexOutOfBoundsException e) {
                 throw new PixelDataException("Pixel Data holds fewer samples than Rows × Columns", e);
             }
-            return stored;
         }
 
-        private void copy(short[] samples, int[] stored) {
-            for (int i = 0; i < stored.length; i++) {
-                stored[i] = sample(samples[i] & 0xffff);
+        private static short[] firstOf(short[] words, int count) {
+            if (words.length < count) {
+                throw new ArrayIndexOutOfBoundsException(count - 1);
             }
+            return words.length == count ? words : Arrays.copyOf(words, count);
         }
 
         /** 8-bit samples in OW (dcmtk writes them so): two per word, the first in the low byte (PS3.5 8.1.1). */
-        private void copyPacked(short[] words, int[] stored) {
-            for (int i = 0; i < stored.length; i++) {
-                stored[i] = sample((words[i / 2] >> (i % 2 == 0 ? 0 : 8)) & 0xff);
+        private static short[] unpacked(short[] words, int count) {
+            short[] samples = new short[count];
+            for (int i = 0; i < count; i++) {
+                samples[i] = (short) ((words[i / 2] >> (i % 2 == 0 ? 0 : 8)) & 0xff);
             }
+            return samples;
         }
 
-        private void copy(byte[] samples, int[] stored) {
-            for (int i = 0; i < stored.length; i++) {
-                stored[i] = sample(samples[i] & 0xff);
+        private static short[] widened(byte[] bytes, int count) {
+            short[] samples = new short[count];
+            for (int i = 0; i < count; i++) {
+                samples[i] = (short) (bytes[i] & 0xff);
             }
-        }
-
-        /** PS3.5 8.1.1: the value is the Bits Stored bits ending at High Bit; the others may hold anything. */
-        private int sample(int raw) {
-            int value = (raw >>> (highBit + 1 - bitsStored)) & ((1 << bitsStored) - 1);
-            if (signed && (value & (1 << (bitsStored - 1))) != 0) {
-                value -= 1 << bitsStored;
-            }
-            return value;
+            return samples;
         }
     }
 }

@@ -2,6 +2,7 @@ package org.osteonode.pixels;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * A DICOM radiograph to the float tensor a model takes, in PS3.3's grayscale order: decode the first frame,
@@ -34,9 +35,16 @@ public final class Preprocessor {
 
     /** The same chain on a frame already decoded. */
     public float[] tensor(MonochromeFrame frame) {
-        float[] presentation = present(frame, spec.lowerPercentile(), spec.upperPercentile());
-        float[] fitted = Letterbox.fit(presentation, frame.rows(), frame.columns(), spec.height(), spec.width());
-        return normalise(fitted);
+        float[] table = presentationTable(frame, spec.lowerPercentile(), spec.upperPercentile());
+        short[] samples = frame.samples();
+        int columns = frame.columns();
+        // Presented row by row as the resampler asks: the frame never exists whole as floats.
+        RowSource presented = (y, into) -> {
+            for (int x = 0, at = y * columns; x < columns; x++, at++) {
+                into[x] = table[samples[at] & 0xffff];
+            }
+        };
+        return normalise(Letterbox.fit(presented, frame.rows(), columns, spec.height(), spec.width()));
     }
 
     /**
@@ -44,12 +52,26 @@ public final class Preprocessor {
      * inverts MONOCHROME1. Shared by anything that must show pixels the way the model sees them.
      */
     public static float[] present(MonochromeFrame frame, double lowerPercentile, double upperPercentile) {
-        VoiWindow window = frame.voiWindow() != null
-                ? frame.voiWindow()
-                : PercentileWindow.of(frame.storedValues(), frame.modalityLut(), lowerPercentile, upperPercentile,
-                        frame.photometricInterpretation());
-        float[] modality = frame.modalityLut().apply(frame.storedValues());
-        return window.present(modality, frame.photometricInterpretation());
+        return SampleHistogram.lookUp(frame.samples(), presentationTable(frame, lowerPercentile, upperPercentile));
+    }
+
+    /**
+     * Each sample word's presentation value, computed once per word so that the per-pixel work is one lookup:
+     * for all 65,536 words with the object's window, for the words that occur with a percentile window.
+     */
+    private static float[] presentationTable(MonochromeFrame frame, double lowerPercentile, double upperPercentile) {
+        SampleCoding coding = frame.coding();
+        ModalityLut modalityLut = frame.modalityLut();
+        IntToDoubleFunction modality = word -> modalityLut.apply(coding.stored(word));
+        boolean inverse = frame.photometricInterpretation() == PhotometricInterpretation.MONOCHROME1;
+        if (frame.voiWindow() != null) {
+            VoiWindow window = frame.voiWindow();
+            return SampleHistogram.fullTable(word -> window.present(modality.applyAsDouble(word), inverse));
+        }
+        SampleHistogram histogram = SampleHistogram.of(frame.samples());
+        VoiWindow window = PercentileWindow.of(histogram, modality, lowerPercentile, upperPercentile,
+                frame.photometricInterpretation());
+        return histogram.table(word -> window.present(modality.applyAsDouble(word), inverse));
     }
 
     /** {@code (value - mean) / std}, the plane repeated into each channel. */

@@ -1,13 +1,18 @@
 package org.osteonode.pixels;
 
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -100,6 +105,62 @@ class PixelDataDecoderTest {
         Path file = CraftedImage.of(1, 1).samples(1, 7).write(temp.resolve("nowindow.dcm"));
 
         assertThat(PixelDataDecoder.firstFrame(file).voiWindow()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1.2.840.10008.1.2, 16", "1.2.840.10008.1.2.1, 16", "1.2.840.10008.1.2, 8", "1.2.840.10008.1.2.1, 8"})
+    void nativePixelDataReadInPlaceIsWhatPixelMedReads(String transferSyntax, int bitsAllocated) throws Exception {
+        // The fast path reads the first frame's bytes at the offset where the header ended; PixelMed reads the
+        // whole object. Two frames, so that reading past the first would show.
+        int[] samples = new int[2 * 3 * 4];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (i * 37 + 5) % (bitsAllocated == 8 ? 256 : 4096);
+        }
+        Path file = CraftedImage.of(3, 4).bits(bitsAllocated, bitsAllocated == 8 ? 8 : 12, bitsAllocated == 8 ? 7 : 11)
+                .samples(2, samples).write(temp.resolve("native.dcm"), transferSyntax);
+        AttributeList header = new AttributeList();
+        long stoppedAt;
+        try (DicomInputStream in = new DicomInputStream(Files.newInputStream(file))) {
+            stoppedAt = header.read(in, TagFromName.PixelData);
+        }
+
+        MonochromeFrame inPlace = PixelDataDecoder.firstFrame(header, file, stoppedAt - 4);
+        MonochromeFrame byPixelMed = PixelDataDecoder.firstFrame(header, file, -1);
+
+        assertThat(inPlace.storedValues()).containsExactly(Arrays.copyOf(samples, 12))
+                .containsExactly(byPixelMed.storedValues());
+    }
+
+    @Test
+    void pixelDataShorterThanRowsTimesColumnsIsRefusedOnBothPaths() throws Exception {
+        Path file = CraftedImage.of(2, 2).samples(1, 1, 2, 3, 4).write(temp.resolve("short.dcm"));
+        byte[] bytes = Files.readAllBytes(file);
+        // Rows 2 → 3: the data now claim 6 samples where Pixel Data holds 4.
+        AttributeList header = new AttributeList();
+        long stoppedAt;
+        try (DicomInputStream in = new DicomInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            stoppedAt = header.read(in, TagFromName.PixelData);
+        }
+        header.get(TagFromName.Rows).setValue(3);
+
+        assertThatThrownBy(() -> PixelDataDecoder.firstFrame(header, file, stoppedAt - 4))
+                .isInstanceOf(PixelDataException.class).hasMessageContaining("fewer samples");
+        assertThatThrownBy(() -> PixelDataDecoder.firstFrame(header, file, -1))
+                .isInstanceOf(PixelDataException.class).hasMessageContaining("fewer samples");
+    }
+
+    @Test
+    void aFrameLargerThanAnyRadiographIsRefusedBeforeItsPixelsAreRead() throws Exception {
+        Path file = CraftedImage.of(2, 2).samples(1, 1, 2, 3, 4).write(temp.resolve("huge.dcm"));
+        AttributeList header = new AttributeList();
+        try (DicomInputStream in = new DicomInputStream(Files.newInputStream(file))) {
+            header.read(in, TagFromName.PixelData);
+        }
+        header.get(TagFromName.Rows).setValue(65535);
+        header.get(TagFromName.Columns).setValue(65535);
+
+        assertThatThrownBy(() -> PixelDataDecoder.firstFrame(header, file, -1))
+                .isInstanceOf(PixelDataException.class).hasMessageContaining("larger than any radiograph");
     }
 
     @Test

@@ -2,9 +2,12 @@ package org.osteonode.pixels;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -121,6 +124,38 @@ class PreprocessorTest {
 
         assertThat(percentile[199]).isEqualTo(1f);
         assertThat(window[199]).isCloseTo(0.5f, within(1e-6f));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"MONOCHROME2, true", "MONOCHROME1, true", "MONOCHROME2, false", "MONOCHROME1, false"})
+    void rowByRowGivesTheSameBitsAsPresentingTheWholeFrameThenFitting(PhotometricInterpretation pi,
+            boolean withWindow) {
+        // tensor() never holds the frame as floats: it presents rows as the resampler asks for them. The result
+        // must be what the plain chain gives, bit for bit, shrinking (as for a radiograph) and enlarging.
+        int[] values = random12Bit(300, 220, 7);
+        VoiWindow window = withWindow ? VoiWindow.ofCenterWidth(1900, 1700, VoiLutFunction.LINEAR) : null;
+        MonochromeFrame frame = new MonochromeFrame(300, 220, values, pi, new ModalityLut.Rescale(0.5, -20), window);
+        for (InputSpec spec : List.of(new InputSpec(64, 48, 1, 0.5, 0.25, 1, 99),
+                new InputSpec(512, 400, 1, 0.5, 0.25, 1, 99))) {
+            float[] presented = Preprocessor.present(frame, spec.lowerPercentile(), spec.upperPercentile());
+            float[] fitted = Letterbox.fit(presented, 300, 220, spec.height(), spec.width());
+
+            float[] tensor = new Preprocessor(spec).tensor(frame);
+
+            for (int i = 0; i < fitted.length; i++) {
+                assertThat(tensor[i]).as("pixel %d", i).isEqualTo((float) ((fitted[i] - 0.5) / 0.25));
+            }
+        }
+    }
+
+    @Test
+    void eachSampleWordIsPresentedAsItsStoredValue() {
+        // Bits above High Bit hold junk (0xF000 here); the word's table entry must be that of its stored value.
+        short[] words = {(short) 0xF000, (short) 0xF7FF, (short) 0x0FFF, 0x0800};
+        MonochromeFrame frame = new MonochromeFrame(1, 4, words, new SampleCoding(12, 11, true), MONOCHROME2,
+                ModalityLut.Rescale.IDENTITY, VoiWindow.between(-2048, 2047));
+
+        assertThat(Preprocessor.present(frame, 0, 100)).containsExactly(0.5f + 0.5f / 4095, 1f, 0.5f - 0.5f / 4095, 0f);
     }
 
     private static MonochromeFrame frame(int rows, int columns, int[] values, PhotometricInterpretation pi,
