@@ -2,18 +2,17 @@ package org.osteonode.clinical;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.dicom.EncodedHeader;
 import org.osteonode.labels.BodyPart;
 import org.osteonode.labels.BodyPartNormalizer;
 import org.osteonode.labels.LabelExtractor;
+import org.osteonode.pixels.MonochromeFrame;
+import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.report.OsteoporosisReport;
 import org.osteonode.store.ClinicalStudies;
 
-import java.io.BufferedInputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -55,11 +54,9 @@ public final class ClinicalPath {
     public record Image(String studyKey, String sopInstanceKey, AttributeList header, BodyPart bodyPart) {
     }
 
-    public Outcome process(Path file) throws Exception {
-        AttributeList header = new AttributeList();
-        try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            header.read(in, TagFromName.PixelData);
-        }
+    /** Decides from the header read on arrival; an eligible image's pixels are read once, by the decoder. */
+    public Outcome process(EncodedHeader encoded) throws Exception {
+        AttributeList header = encoded.attributes();
         BodyPart bodyPart = bodyParts.normalize(LabelExtractor.hints(header)).bodyPart();
         Optional<String> refusal = eligibility.refusal(header, bodyPart);
         if (refusal.isPresent()) {
@@ -67,7 +64,8 @@ public final class ClinicalPath {
         }
         Image image = new Image(pseudonymizer.uid(value(header, TagFromName.StudyInstanceUID)),
                 pseudonymizer.uid(value(header, TagFromName.SOPInstanceUID)), header, bodyPart);
-        return new Outcome.Scoring(scorer.score(file), image);
+        MonochromeFrame frame = PixelDataDecoder.firstFrame(header, encoded.file(), encoded.pixelDataOffset());
+        return new Outcome.Scoring(scorer.score(frame), image);
     }
 
     /** Keeps an image's score for its study's report; a re-sent image changes nothing. */

@@ -6,9 +6,9 @@ import org.osteonode.inference.ModelCard;
 import org.osteonode.inference.OnnxModel;
 import org.osteonode.observe.Metrics;
 import org.osteonode.pixels.InputSpec;
+import org.osteonode.pixels.MonochromeFrame;
 import org.osteonode.pixels.Preprocessor;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,17 +63,21 @@ public final class ModelScorer implements ImageScorer, AutoCloseable {
 
     /** The model with its card's pre-processing. */
     public static ModelScorer of(OnnxModel model, Duration maxWait, Metrics metrics) {
-        ModelCard.Input input = model.card().input();
+        return new ModelScorer(model::score, model.maxBatch(), maxWait, new Preprocessor(inputSpec(model.card())),
+                metrics, model.provider().tag());
+    }
+
+    /** What the card says the model takes. */
+    static InputSpec inputSpec(ModelCard card) {
+        ModelCard.Input input = card.input();
         ModelCard.Normalization normalization = input.normalization();
-        Preprocessor preprocessor = new Preprocessor(new InputSpec(input.height(), input.width(), input.channels(),
-                normalization.mean(), normalization.std(), normalization.windowLowPercentile(),
-                normalization.windowHighPercentile()));
-        return new ModelScorer(model::score, model.maxBatch(), maxWait, preprocessor, metrics, model.provider().tag());
+        return new InputSpec(input.height(), input.width(), input.channels(), normalization.mean(),
+                normalization.std(), normalization.windowLowPercentile(), normalization.windowHighPercentile());
     }
 
     @Override
-    public CompletableFuture<Double> score(Path dicomFile) throws Exception {
-        return submit(preprocessor.tensor(dicomFile));
+    public CompletableFuture<Double> score(MonochromeFrame frame) throws Exception {
+        return submit(preprocessor.tensor(frame));
     }
 
     /** Queues a pre-processed tensor for the model; waits only while the batcher's queue is full. */

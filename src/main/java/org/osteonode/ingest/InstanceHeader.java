@@ -4,13 +4,10 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
+import org.osteonode.dicom.EncodedHeader;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -26,14 +23,19 @@ public record InstanceHeader(
         String patientId,
         String issuerOfPatientId,
         String modality,
-        String sourceAeTitle) {
+        String sourceAeTitle,
+        EncodedHeader encoded) {
 
-    /** Reads the File Meta Information and the data set up to, not including, Pixel Data. */
+    /**
+     * Reads the File Meta Information and the data set up to, not including, Pixel Data: from disk once, the
+     * paths then parse their own copies from {@link #encoded()}.
+     */
     public static InstanceHeader read(Path file) throws UnreadableObjectException {
-        AttributeList list = new AttributeList();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
-             DicomInputStream dicom = new DicomInputStream(in)) {
-            list.read(dicom, TagFromName.PixelData);
+        EncodedHeader encoded;
+        AttributeList list;
+        try {
+            encoded = EncodedHeader.read(file);
+            list = encoded.attributes();
         } catch (IOException | DicomException | RuntimeException e) {
             throw new UnreadableObjectException("not parseable as DICOM (" + e.getClass().getSimpleName() + ")");
         } catch (OutOfMemoryError e) {
@@ -50,7 +52,8 @@ public record InstanceHeader(
                 value(list, TagFromName.PatientID),
                 value(list, TagFromName.IssuerOfPatientID),
                 value(list, TagFromName.Modality),
-                value(list, TagFromName.SourceApplicationEntityTitle));
+                value(list, TagFromName.SourceApplicationEntityTitle),
+                encoded);
         header.requirePresent();
         return header;
     }

@@ -1,31 +1,24 @@
 package org.osteonode.research;
 
-import org.osteonode.config.DeidOptions;
-
-import org.osteonode.deid.ConfidentialityProfile;
-
-import org.osteonode.deid.DescriptorCleaner;
-
-import org.osteonode.deid.Pseudonymizer;
-import org.osteonode.deid.PixelDataElement;
-import org.osteonode.deid.DeidentifiedObject;
-import org.osteonode.deid.DeidentificationRefusedException;
-import org.osteonode.deid.Deidentifier;
-import org.osteonode.config.DeidOptions;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
-import com.pixelmed.dicom.TransferSyntax;
+import org.osteonode.config.DeidOptions;
+import org.osteonode.deid.ConfidentialityProfile;
+import org.osteonode.deid.DeidentificationRefusedException;
+import org.osteonode.deid.DeidentifiedObject;
+import org.osteonode.deid.Deidentifier;
+import org.osteonode.deid.DescriptorCleaner;
+import org.osteonode.deid.PixelDataElement;
+import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.dicom.EncodedHeader;
 import org.osteonode.labels.BodyPartNormalizer;
 import org.osteonode.labels.LabelExtractor;
 import org.osteonode.labels.ProxyLabels;
 import org.osteonode.store.Archive;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -65,23 +58,24 @@ public final class ResearchArchiver {
         }
     }
 
-    /**
-     * Reads the attributes up to Pixel Data, and copies the Pixel Data element itself unread into the archive;
-     * only a deflated data set, which cannot be cut at a byte offset, is read whole.
-     */
+    /** {@link #archive(EncodedHeader)} of a file not yet read. */
     public Outcome archive(Path object) throws IOException, DicomException {
-        AttributeList list = new AttributeList();
-        long stoppedAt;
-        try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(object), 65536))) {
-            stoppedAt = list.read(in, TagFromName.PixelData);
-        }
+        return archive(EncodedHeader.read(object));
+    }
+
+    /**
+     * Takes the attributes up to Pixel Data from the header read on arrival, and copies the Pixel Data element
+     * itself unread into the archive; only a deflated data set, which cannot be cut at a byte offset, is read
+     * whole.
+     */
+    public Outcome archive(EncodedHeader header) throws IOException, DicomException {
+        Path object = header.file();
+        AttributeList list = header.attributes();
         String transferSyntax = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
-        boolean stoppedBeforeTheEnd = stoppedAt < Files.size(object);
-        // the parser stops after reading the tag of Pixel Data: the element starts 4 bytes earlier
-        PixelDataElement pixels = stoppedBeforeTheEnd && !new TransferSyntax(transferSyntax).isDeflated()
-                ? PixelDataElement.locate(object, stoppedAt - 4, transferSyntax)
+        PixelDataElement pixels = header.pixelDataOffset() >= 0
+                ? PixelDataElement.locate(object, header.pixelDataOffset(), transferSyntax)
                 : null;
-        if (pixels == null && stoppedBeforeTheEnd) {
+        if (pixels == null && header.pixelDataFollows()) {
             // deflated, or pixel data this reader cannot delimit: read it whole (slower, same result)
             list = new AttributeList();
             list.read(object.toFile());

@@ -210,7 +210,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
         index.ensureRecorded(object.header(), Files.size(object.file()));
         ClinicalPath.Outcome outcome;
         try {
-            outcome = clinical.process(object.file());
+            outcome = clinical.process(object.header().encoded());
         } catch (DatabaseUnavailableException e) {
             throw e;
         } catch (UnsupportedTransferSyntaxException e) {
@@ -264,7 +264,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
 
     private void deidentify(Exchange exchange) throws Exception {
         ReceivedObject object = exchange.getIn().getBody(ReceivedObject.class);
-        ResearchArchiver.Outcome outcome = metrics.deidentification().recordCallable(() -> research.archive(object.file()));
+        ResearchArchiver.Outcome outcome = metrics.deidentification().recordCallable(() -> research.archive(object.header().encoded()));
         if (outcome instanceof ResearchArchiver.Outcome.Refused refused) {
             quarantine.copyOnce(object.file(), refused.reason(), refused.detail());
         }

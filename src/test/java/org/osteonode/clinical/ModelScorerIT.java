@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osteonode.inference.OnnxModel;
 import org.osteonode.config.ProviderRequest;
 import org.osteonode.observe.Metrics;
+import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.testing.SyntheticDicom;
 
 import java.nio.file.Path;
@@ -33,13 +34,13 @@ class ModelScorerIT {
             ModelScorer alone = ModelScorer.of(model, java.time.Duration.ZERO, new Metrics());
             List<Double> expected = new ArrayList<>();
             for (Path file : files) {
-                expected.add(alone.score(file).get());
+                expected.add(alone.score(PixelDataDecoder.firstFrame(file)).get());
             }
             ModelScorer shared = ModelScorer.of(model, java.time.Duration.ofMillis(5), metrics);
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<Double>> scores = new ArrayList<>();
             for (Path file : files) {
-                scores.add(pool.submit(() -> shared.score(file).get()));
+                scores.add(pool.submit(() -> shared.score(PixelDataDecoder.firstFrame(file)).get()));
             }
             for (int i = 0; i < files.size(); i++) {
                 assertThat(scores.get(i).get()).isCloseTo(expected.get(i), org.assertj.core.data.Offset.offset(1e-5));

@@ -128,7 +128,7 @@ class ClinicalStudiesTest {
 
     private InstanceHeader header(String sopInstanceUid) {
         return new InstanceHeader("1.2.840.10008.1.2.1", "1.2.840.10008.5.1.4.1.1.1.1", sopInstanceUid, study,
-                "1.2.3.4", "MRN77", "ISSUER", "DX", "STORESCU");
+                "1.2.3.4", "MRN77", "ISSUER", "DX", "STORESCU", null);
     }
 
     private ClinicalStudies.Due onlyDue() throws Exception {
