@@ -86,7 +86,7 @@ public final class Node implements AutoCloseable {
         try {
             InstanceIndex index = new InstanceIndex(database.dataSource(), pseudonymizer);
             ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer,
-                    new Archive(settings.archiveDir(), settings.scratchDir(), true));
+                    new Archive(settings.archiveDir(), settings.scratchDir(), true), settings.dicom().aeTitle());
             Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir());
             ClinicalStudies studies = new ClinicalStudies(database.dataSource());
             StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir());

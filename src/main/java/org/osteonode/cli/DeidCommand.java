@@ -48,7 +48,8 @@ final class DeidCommand implements Callable<Integer> {
         try {
             ResearchArchiver archiver = ResearchArchiver.create(settings.deid(),
                     // like cp, leave flushing to the operating system: the originals stay where they are
-                    Pseudonymizer.fromSecretFile(settings.secretFile()), new Archive(output, scratch, false));
+                    Pseudonymizer.fromSecretFile(settings.secretFile()), new Archive(output, scratch, false),
+                    settings.dicom().aeTitle());
             Quarantine quarantine = new Quarantine(quarantinePath, new Metrics());
             List<Path> files = FolderDeidentification.filesUnder(in);
             Progress progress = new Progress(System.err, files.size());

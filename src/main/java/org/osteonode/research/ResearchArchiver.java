@@ -3,6 +3,7 @@ package org.osteonode.research;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
 import org.osteonode.config.DeidOptions;
 import org.osteonode.deid.ConfidentialityProfile;
@@ -18,6 +19,7 @@ import org.osteonode.labels.LabelExtractor;
 import org.osteonode.labels.ProxyLabels;
 import org.osteonode.store.Archive;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -29,19 +31,24 @@ public final class ResearchArchiver {
     private final Deidentifier deidentifier;
     private final LabelExtractor labels;
     private final Archive archive;
+    private final String sourceAeTitle;
 
-    public ResearchArchiver(Deidentifier deidentifier, LabelExtractor labels, Archive archive) {
+    /** @param sourceAeTitle Source Application Entity Title of the archived files' File Meta Information */
+    public ResearchArchiver(Deidentifier deidentifier, LabelExtractor labels, Archive archive, String sourceAeTitle) {
         this.deidentifier = deidentifier;
         this.labels = labels;
         this.archive = archive;
+        this.sourceAeTitle = sourceAeTitle;
     }
 
     /** The research path as configured: PS3.15 profile and options, descriptor cleaning, body parts. */
-    public static ResearchArchiver create(DeidOptions options, Pseudonymizer pseudonymizer, Archive archive) {
+    public static ResearchArchiver create(DeidOptions options, Pseudonymizer pseudonymizer, Archive archive,
+            String sourceAeTitle) {
         DescriptorCleaner cleaner = new DescriptorCleaner();
         Deidentifier deidentifier = new Deidentifier(new ConfidentialityProfile(options), options, pseudonymizer,
                 cleaner::clean);
-        return new ResearchArchiver(deidentifier, new LabelExtractor(new BodyPartNormalizer()), archive);
+        return new ResearchArchiver(deidentifier, new LabelExtractor(new BodyPartNormalizer()), archive,
+                sourceAeTitle);
     }
 
     /** What became of an object. */
@@ -90,7 +97,22 @@ public final class ResearchArchiver {
         } catch (DeidentificationRefusedException e) {
             return new Outcome.Refused(e.reason(), e.getMessage());
         }
-        Path file = archive.write(deidentified, transferSyntax, pixels);
+        Archive.Key key = new Archive.Key(deidentified.patientKey(), deidentified.studyKey(),
+                deidentified.seriesKey(), deidentified.sopInstanceKey());
+        Path file = archive.write(key, encode(deidentified.attributes(), transferSyntax, pixels == null),
+                pixels == null ? null : new Archive.FileRange(pixels.file(), pixels.offset(), pixels.length()));
         return new Outcome.Archived(file, observed.labels(deidentified));
+    }
+
+    /**
+     * The de-identified attributes as the archived file starts, in the original transfer syntax (pixels are never
+     * re-encoded), with new File Meta Information naming this node.
+     */
+    private byte[] encode(AttributeList attributes, String transferSyntax, boolean withPixels)
+            throws IOException, DicomException {
+        FileMetaInformation.addFileMetaInformation(attributes, transferSyntax, sourceAeTitle);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(withPixels ? 1 << 20 : 16 << 10);
+        attributes.write(out, transferSyntax, true, false);
+        return out.toByteArray();
     }
 }

@@ -1,14 +1,8 @@
 package org.osteonode.store;
 
-import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.FileMetaInformation;
-import org.osteonode.deid.DeidentifiedObject;
-import org.osteonode.deid.PixelDataElement;
-
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +15,13 @@ import java.nio.file.StandardOpenOption;
  * all (written beside the archive, fsync'ed, renamed in), so a reader never sees half an object.
  */
 public final class Archive {
-    /** Source AE title of the new File Meta Information: the de-identified file comes from osteonode. */
-    private static final String SOURCE_AE_TITLE = "OSTEONODE";
+    /** The pseudonymous keys an object is filed under. */
+    public record Key(String patient, String study, String series, String sopInstance) {
+    }
+
+    /** Bytes of another file: {@code length} of them from {@code offset}. */
+    public record FileRange(Path file, long offset, long length) {
+    }
 
     private final Path dir;
     private final Path scratch;
@@ -48,31 +47,27 @@ public final class Archive {
         return dir;
     }
 
-    public Path pathOf(DeidentifiedObject object) {
-        return dir.resolve(object.patientKey()).resolve(object.studyKey()).resolve(object.seriesKey())
-                .resolve(object.sopInstanceKey() + ".dcm");
+    public Path pathOf(Key key) {
+        return dir.resolve(key.patient()).resolve(key.study()).resolve(key.series())
+                .resolve(key.sopInstance() + ".dcm");
     }
 
     /**
-     * Writes the object in its original transfer syntax: pixels are never re-encoded.
+     * Writes the file for {@code key}: {@code head}, then {@code tail} copied from its file without passing through
+     * the heap (a de-identified object's encoded attributes, then the original's Pixel Data element).
      *
-     * @param pixels the original's Pixel Data element, copied byte for byte after the de-identified attributes;
-     *               null when the attributes hold the pixel data themselves
+     * @param tail null when {@code head} is the whole file
      */
-    public Path write(DeidentifiedObject object, String transferSyntaxUid, PixelDataElement pixels)
-            throws IOException, DicomException {
-        Path target = pathOf(object);
-        FileMetaInformation.addFileMetaInformation(object.attributes(), transferSyntaxUid, SOURCE_AE_TITLE);
-        ByteArrayOutputStream attributes = new ByteArrayOutputStream(pixels == null ? 1 << 20 : 16 << 10);
-        object.attributes().write(attributes, transferSyntaxUid, true, false);
+    public Path write(Key key, byte[] head, FileRange tail) throws IOException {
+        Path target = pathOf(key);
         Path part = Files.createTempFile(scratch, "archive-", ".part");
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE)) {
-            ByteBuffer head = ByteBuffer.wrap(attributes.toByteArray());
-            while (head.hasRemaining()) {
-                out.write(head);
+            ByteBuffer bytes = ByteBuffer.wrap(head);
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
             }
-            if (pixels != null) {
-                copy(pixels, out);
+            if (tail != null) {
+                copy(tail, out);
             }
             if (durable) {
                 out.force(true);
@@ -92,10 +87,10 @@ public final class Archive {
     }
 
     /** In-kernel copy where the platform allows (transferTo), without the pixels passing through the heap. */
-    private static void copy(PixelDataElement pixels, FileChannel out) throws IOException {
-        try (FileChannel in = FileChannel.open(pixels.file(), StandardOpenOption.READ)) {
-            long position = pixels.offset();
-            long end = pixels.offset() + pixels.length();
+    private static void copy(FileRange range, FileChannel out) throws IOException {
+        try (FileChannel in = FileChannel.open(range.file(), StandardOpenOption.READ)) {
+            long position = range.offset();
+            long end = range.offset() + range.length();
             while (position < end) {
                 position += in.transferTo(position, end - position, out);
             }

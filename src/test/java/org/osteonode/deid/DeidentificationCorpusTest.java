@@ -52,7 +52,7 @@ class DeidentificationCorpusTest {
 
     private ResearchArchiver archiver(Path out) {
         return ResearchArchiver.create(DeidOptions.defaults(), new Pseudonymizer(SECRET),
-                new Archive(out, temp.resolve("scratch"), true));
+                new Archive(out, temp.resolve("scratch"), true), "OSTEONODE");
     }
 
     @Test

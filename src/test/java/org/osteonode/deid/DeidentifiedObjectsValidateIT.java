@@ -30,7 +30,7 @@ class DeidentifiedObjectsValidateIT {
         originals.add(SyntheticDicom.radiograph().computedRadiography().bodyPart("HIP").write(temp.resolve("cr.dcm")));
         ResearchArchiver archiver = ResearchArchiver.create(DeidOptions.defaults(),
                 new Pseudonymizer("validate-test-secret-validate-test-secret".getBytes(StandardCharsets.UTF_8)),
-                new Archive(temp.resolve("out"), temp.resolve("scratch"), true));
+                new Archive(temp.resolve("out"), temp.resolve("scratch"), true), "OSTEONODE");
         int checked = 0;
         for (Path original : originals) {
             if (archiver.archive(original) instanceof ResearchArchiver.Outcome.Archived archived) {

@@ -39,7 +39,7 @@ class ResearchArchiverTransferSyntaxIT {
         String transferSyntax = encoding.transferSyntaxUid();
         ResearchArchiver archiver = ResearchArchiver.create(DeidOptions.defaults(),
                 new Pseudonymizer("transfer-syntax-secret-transfer-syntax".getBytes(StandardCharsets.UTF_8)),
-                new Archive(temp.resolve("out"), temp.resolve("scratch"), true));
+                new Archive(temp.resolve("out"), temp.resolve("scratch"), true), "OSTEONODE");
 
         ResearchArchiver.Outcome outcome = archiver.archive(encoded);
 

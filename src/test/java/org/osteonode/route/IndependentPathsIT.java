@@ -93,7 +93,7 @@ class IndependentPathsIT {
         IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine,
                 new InstanceIndex(database.dataSource(), pseudonymizer), clinical,
                 ResearchArchiver.create(settings.deid(), pseudonymizer,
-                        new Archive(settings.archiveDir(), settings.scratchDir(), true)),
+                        new Archive(settings.archiveDir(), settings.scratchDir(), true), "OSTEONODE"),
                 new LabelStore(database.dataSource()), metrics);
         pipeline = new Pipeline(ingest, List.of(), Duration.ofSeconds(5));
         scp = new StorageScp(settings.dicom(), spool, quarantine, pipeline, metrics);
