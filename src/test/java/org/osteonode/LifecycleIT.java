@@ -57,6 +57,27 @@ class LifecycleIT {
     }
 
     @Test
+    void sigtermLetsTheWorkInHandFinishBeforeTheDatabaseStops() throws Exception {
+        // The embedded PostgreSQL must stop after the paths, not beside them in its own shutdown hook: else the
+        // work in hand meets a closed database, waits out the grace period and is cut off.
+        List<Path> files = new java.util.ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            files.add(SyntheticDicom.radiograph().instance(i).size(512, 512).write(temp.resolve(i + ".dcm")));
+        }
+        try (NodeProcess node = new NodeProcess(temp.resolve("node")).start()) {
+            assertThat(Dcmtk.storescu(node.dicomPort(), "STORESCU", files).successes()).isEqualTo(files.size());
+
+            int exitCode = node.stop();
+
+            assertThat(exitCode).isEqualTo(143);
+            assertThat(node.log()).contains("event=node.stopped")
+                    .doesNotContain("DatabaseUnavailableException")
+                    .doesNotContain("connection has been closed")
+                    .doesNotContain("Forcing the routes to be shutdown");
+        }
+    }
+
+    @Test
     void aBadValueStopsStartUpWithAMessageNamingTheKey() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(NodeProcess.javaBinary(), "-cp",
                 System.getProperty("java.class.path"), "org.osteonode.cli.Main", "serve").redirectErrorStream(true);

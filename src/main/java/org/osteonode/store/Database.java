@@ -98,6 +98,9 @@ public final class Database implements AutoCloseable {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("full_page_writes", "on")
                 .setPGStartupWait(Duration.ofSeconds(60))
+                // The node stops it last (close()), after the paths have finished the work in hand. The library's
+                // own shutdown hook would stop it beside them, and that work would meet a closed database.
+                .setRegisterShutdownHook(false)
                 .start();
     }
 
