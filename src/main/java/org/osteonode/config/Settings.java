@@ -10,13 +10,13 @@ public record Settings(
         Dicom dicom,
         int httpPort,
         Path dataDir,
-        Database database,
+        DatabaseConnection database,
         long spoolMinFreeBytes,
-        Pipeline pipeline,
+        Processing pipeline,
         Path secretFile,
         DeidOptions deid,
         Pacs pacs,
-        Outbox outbox,
+        Delivery outbox,
         Inference inference,
         Clinical clinical,
         Duration shutdownGrace,
@@ -40,14 +40,14 @@ public record Settings(
     }
 
     /** An empty url means: run the embedded PostgreSQL under {@code data-dir/db}. */
-    public record Database(String url, String user, String password) {
+    public record DatabaseConnection(String url, String user, String password) {
         public boolean embedded() {
             return url.isEmpty();
         }
 
         @Override
         public String toString() {
-            return "Database[url=" + url + ", user=" + user + ", password=***]";
+            return "DatabaseConnection[url=" + url + ", user=" + user + ", password=***]";
         }
     }
 
@@ -59,7 +59,7 @@ public record Settings(
     }
 
     /** How often a report is tried before it is dead-lettered, and the first wait (it doubles, up to an hour). */
-    public record Outbox(int maxAttempts, Duration firstRetry) {
+    public record Delivery(int maxAttempts, Duration firstRetry) {
     }
 
     /**
@@ -74,7 +74,7 @@ public record Settings(
      * The two paths from the spool: how many objects each holds in memory (the rest wait in the spool), their
      * workers, and how failures are retried.
      */
-    public record Pipeline(int queueSize, int researchWorkers, int clinicalWorkers, int maxAttempts,
+    public record Processing(int queueSize, int researchWorkers, int clinicalWorkers, int maxAttempts,
             Duration retryDelay) {
     }
 

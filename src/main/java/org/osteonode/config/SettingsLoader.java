@@ -141,9 +141,9 @@ public final class SettingsLoader {
                         Duration.ofSeconds(v.integer("osteonode.dicom.timeout-seconds", 1, 3600))),
                 v.integer("osteonode.http.port", 1, 65535),
                 dataDir,
-                new Settings.Database(v.raw("osteonode.db.url"), v.raw("osteonode.db.user"), v.raw("osteonode.db.password")),
+                new Settings.DatabaseConnection(v.raw("osteonode.db.url"), v.raw("osteonode.db.user"), v.raw("osteonode.db.password")),
                 v.integer("osteonode.spool.min-free-mb", 0, Integer.MAX_VALUE) * 1024L * 1024L,
-                new Settings.Pipeline(
+                new Settings.Processing(
                         v.integer("osteonode.pipeline.queue-size", 1, 1_000_000),
                         v.workers("osteonode.research.workers"),
                         v.workers("osteonode.clinical.workers"),
@@ -162,7 +162,7 @@ public final class SettingsLoader {
                         v.integer("osteonode.deid.max-date-shift-days", 1, 36500)),
                 new Settings.Pacs(v.aeTitle("osteonode.pacs.ae-title"), v.raw("osteonode.pacs.host"),
                         v.integer("osteonode.pacs.port", 1, 65535)),
-                new Settings.Outbox(v.integer("osteonode.outbox.max-attempts", 1, 1000),
+                new Settings.Delivery(v.integer("osteonode.outbox.max-attempts", 1, 1000),
                         Duration.ofSeconds(v.integer("osteonode.outbox.retry-delay-seconds", 0, 86400))),
                 new Settings.Inference(
                         v.modelDir("osteonode.model.dir"),

@@ -21,9 +21,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Reads the first frame of a grayscale image object's Pixel Data as stored values, with the attributes that
- * present it. PixelMed does the decoding (itself, or through the ImageIO reader for the transfer syntax);
- * this class only checks first that a decoder exists, then unpacks the samples PixelMed returns.
+ * Reads the first frame of a grayscale image object's Pixel Data as sample words, with the attributes that
+ * present it. Native little endian Pixel Data is read here, in place; anything else PixelMed decodes (itself, or
+ * through the ImageIO reader for the transfer syntax). Either way the header is checked first: a transfer syntax
+ * without a decoder, a colour image or an oversized frame is refused before any pixel is read.
  */
 public final class PixelDataDecoder {
     private static final int BUFFER = 64 * 1024;

@@ -51,7 +51,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
     private static final long SPOOL_SCAN_MILLIS = 1000;
     private static final Duration DATABASE_RETRY_CAP = Duration.ofSeconds(30);
 
-    private final Settings.Pipeline settings;
+    private final Settings.Processing settings;
     private final Spool spool;
     private final Quarantine quarantine;
     private final InstanceIndex index;
@@ -62,7 +62,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
     private final Map<ProcessingPath, PathQueue> queues;
     private final String scoredEndpoint;
 
-    public IngestRoutes(Settings.Pipeline settings, Spool spool, Quarantine quarantine, InstanceIndex index,
+    public IngestRoutes(Settings.Processing settings, Spool spool, Quarantine quarantine, InstanceIndex index,
             ClinicalPath clinical, ResearchArchiver research, LabelStore labels, Metrics metrics) {
         this.settings = settings;
         this.spool = spool;

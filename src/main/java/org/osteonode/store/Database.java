@@ -35,7 +35,7 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(Settings settings) throws IOException {
-        Settings.Database db = settings.database();
+        Settings.DatabaseConnection db = settings.database();
         EmbeddedPostgres embedded = null;
         String url = db.url();
         if (db.embedded()) {

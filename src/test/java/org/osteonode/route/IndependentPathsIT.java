@@ -1,20 +1,27 @@
 package org.osteonode.route;
 
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.TagFromName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteonode.clinical.ClinicalPath;
 import org.osteonode.clinical.Eligibility;
+import org.osteonode.clinical.StudyReporter;
 import org.osteonode.clinical.StudyWorkspace;
 import org.osteonode.config.Settings;
 import org.osteonode.config.SettingsLoader;
 import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.delivery.Outbox;
 import org.osteonode.research.ResearchArchiver;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.StorageScp;
 import org.osteonode.labels.BodyPartNormalizer;
 import org.osteonode.observe.Metrics;
+import org.osteonode.report.OsteoporosisReport;
 import org.osteonode.store.Archive;
 import org.osteonode.store.ClinicalStudies;
 import org.osteonode.store.Database;
@@ -85,17 +92,23 @@ class IndependentPathsIT {
         Spool spool = new Spool(settings.spoolDir(), 0);
         Quarantine quarantine = new Quarantine(settings.quarantineDir(), metrics);
         database = SharedPostgres.freshDatabase(temp.resolve("db"));
+        ClinicalStudies studies = new ClinicalStudies(database.dataSource());
+        StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir());
         ClinicalPath clinical = new ClinicalPath(new Eligibility(Eligibility.screened(settings.clinical().bodyParts()), 0, java.time.Clock.systemDefaultZone()),
-                new BodyPartNormalizer(), file -> modelAnswers.thenApply(answered -> {
+                new BodyPartNormalizer(), frame -> modelAnswers.thenApply(answered -> {
                     scored.incrementAndGet();
                     return 0.5;
-                }), new ClinicalStudies(database.dataSource()), new StudyWorkspace(settings.clinicalDir()), pseudonymizer);
+                }), studies, workspace, pseudonymizer);
+        Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir());
+        StudyReporter reporter = new StudyReporter(studies, workspace, outbox, pseudonymizer,
+                new OsteoporosisReport.Algorithm("stuck model", "1", "2.25.1", "test"), 0.5, Duration.ofSeconds(1),
+                Duration.ofDays(1), settings.scratchDir(), "OSTEONODE");
         IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine,
                 new InstanceIndex(database.dataSource(), pseudonymizer), clinical,
                 ResearchArchiver.create(settings.deid(), pseudonymizer,
                         new Archive(settings.archiveDir(), settings.scratchDir(), true), "OSTEONODE"),
                 new LabelStore(database.dataSource()), metrics);
-        pipeline = new Pipeline(ingest, List.of(), Duration.ofSeconds(5));
+        pipeline = new Pipeline(ingest, List.of(new ReportRoutes(reporter)), Duration.ofSeconds(5));
         scp = new StorageScp(settings.dicom(), spool, quarantine, pipeline, metrics);
         scp.start();
         String study = SyntheticDicom.newUid();
@@ -124,6 +137,29 @@ class IndependentPathsIT {
             assertThat(left.map(p -> p.getFileName().toString())).as("no marker left").containsOnly("incoming");
         }
         assertThat(metrics.count("osteonode.instances.resent")).isZero();
+        // and the study's report, once the model answered, names every image of the study
+        Poll.until(Duration.ofSeconds(30), "the study's report in the outbox", () -> outbox.count("pending") == 1);
+        AttributeList report = new AttributeList();
+        report.read(outbox.due(1).get(0).file().toFile());
+        assertThat(referencedInstances(report)).hasSize(OBJECTS).doesNotHaveDuplicates();
+    }
+
+    private static List<String> referencedInstances(AttributeList report) {
+        List<String> uids = new ArrayList<>();
+        SequenceAttribute evidence = (SequenceAttribute) report.get(TagFromName.CurrentRequestedProcedureEvidenceSequence);
+        for (int s = 0; s < evidence.getNumberOfItems(); s++) {
+            SequenceAttribute series = (SequenceAttribute) evidence.getItem(s).getAttributeList()
+                    .get(TagFromName.ReferencedSeriesSequence);
+            for (int i = 0; i < series.getNumberOfItems(); i++) {
+                SequenceAttribute sops = (SequenceAttribute) series.getItem(i).getAttributeList()
+                        .get(TagFromName.ReferencedSOPSequence);
+                for (int j = 0; j < sops.getNumberOfItems(); j++) {
+                    uids.add(Attribute.getSingleStringValueOrEmptyString(sops.getItem(j).getAttributeList(),
+                            TagFromName.ReferencedSOPInstanceUID));
+                }
+            }
+        }
+        return uids;
     }
 
     private long count(String sql) throws Exception {
