@@ -305,6 +305,10 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
         boolean unreadable = cause instanceof UnreadableObjectException;
         String detail = cause == null ? "unknown failure"
                 : unreadable ? cause.getMessage() : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        if (cause != null && !unreadable) {
+            // unexpected: its stack trace, once, when the path gives up (the retries logged one line each)
+            log.warn("event=path.gave-up path={} attempts={} error=\"{}\"", path, settings.maxAttempts(), detail, cause);
+        }
         for (Path file : spoolFiles(exchange.getIn().getBody())) {
             if (Files.exists(file)) {
                 quarantine.copyOnce(file, unreadable ? "unparseable" : "processing-failed", detail);
