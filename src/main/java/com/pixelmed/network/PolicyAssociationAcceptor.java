@@ -4,8 +4,10 @@ import com.pixelmed.utils.ByteArray;
 import com.pixelmed.utils.StringUtilities;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.util.LinkedList;
+import java.util.function.UnaryOperator;
 
 /**
  * PixelMed's association acceptor plus the one decision it lacks: whether the calling AE title (and our
@@ -21,7 +23,9 @@ public final class PolicyAssociationAcceptor extends Association {
     public enum Refusal {
         CALLED_AE_TITLE_NOT_RECOGNIZED(1, 1, 7),
         CALLING_AE_TITLE_NOT_RECOGNIZED(1, 1, 3),
-        LOCAL_LIMIT_EXCEEDED(2, 3, 2);
+        LOCAL_LIMIT_EXCEEDED(2, 3, 2),
+        /** None of the requested presentation contexts (or none at all) could be accepted: no reason given. */
+        NO_PRESENTATION_CONTEXT(1, 1, 1);
 
         private final int result;
         private final int source;
@@ -108,27 +112,30 @@ public final class PolicyAssociationAcceptor extends Association {
      */
     public static Association accept(Socket socket, String ourAeTitle, String implementationClassUid,
             String implementationVersionName, int ourMaximumLengthReceived,
-            PresentationContextSelectionPolicy presentationContextPolicy, Gate gate)
+            PresentationContextSelectionPolicy presentationContextPolicy, Gate gate,
+            UnaryOperator<InputStream> inputGuard)
             throws DicomNetworkException {
         PolicyAssociationAcceptor association = new PolicyAssociationAcceptor();
         association.socket = socket;
         association.calledAETitle = ourAeTitle;
         try {
             association.negotiate(implementationClassUid, implementationVersionName, ourMaximumLengthReceived,
-                    presentationContextPolicy, gate);
+                    presentationContextPolicy, gate, inputGuard);
         } catch (IOException e) {
-            closeQuietly(socket);
+            abortQuietly(socket);
             throw new DicomNetworkException("A-P-ABORT indication - " + e);
         }
         return association;
     }
 
     private void negotiate(String implementationClassUid, String implementationVersionName,
-            int ourMaximumLengthReceived, PresentationContextSelectionPolicy presentationContextPolicy, Gate gate)
+            int ourMaximumLengthReceived, PresentationContextSelectionPolicy presentationContextPolicy, Gate gate,
+            UnaryOperator<InputStream> inputGuard)
             throws DicomNetworkException, IOException {
         setSocketOptions(socket, ourMaximumLengthReceived,
                 AssociationFactory.getDefaultReceiveBufferSize(), AssociationFactory.getDefaultSendBufferSize());
-        in = socket.getInputStream();
+        // every PDU's claimed length is checked before PixelMed allocates it, from the A-ASSOCIATE-RQ on
+        in = inputGuard.apply(socket.getInputStream());
         out = socket.getOutputStream();
 
         byte[] startBuffer = new byte[6];
@@ -165,11 +172,57 @@ public final class PolicyAssociationAcceptor extends Association {
         presentationContexts = request.getRequestedPresentationContexts();
         maximumLengthReceived = request.getMaximumLengthReceived();
         presentationContextPolicy.applyPresentationContextSelectionPolicy(presentationContexts, associationNumber);
+        if (!anyAccepted(presentationContexts)) {
+            // nothing could be exchanged on it: refuse rather than accept an association with no context
+            out.write(new AssociateRejectPDU(Refusal.NO_PRESENTATION_CONTEXT.result,
+                    Refusal.NO_PRESENTATION_CONTEXT.source, Refusal.NO_PRESENTATION_CONTEXT.reason).getBytes());
+            out.flush();
+            closeQuietly(socket);
+            throw new RefusedException(Refusal.NO_PRESENTATION_CONTEXT, callingAETitle, requestedCalledAeTitle);
+        }
         LinkedList accepted = AssociateAcceptPDU.sanitizePresentationContextsForAcceptance(presentationContexts);
         AssociateAcceptPDU accept = new AssociateAcceptPDU(calledAETitle, callingAETitle, implementationClassUid,
                 implementationVersionName, ourMaximumLengthReceived, accepted, request.getSCUSCPRoleSelections());
         out.write(accept.getBytes());
         out.flush();
+    }
+
+    /** The abstract syntax (SOP Class) of presentation context {@code id} if it was accepted, else null. */
+    public String acceptedAbstractSyntax(byte id) {
+        for (Object each : presentationContexts) {
+            PresentationContext context = (PresentationContext) each;
+            if (context.getIdentifier() == id && context.getResultReason() == 0) {
+                return context.getAbstractSyntaxUID();
+            }
+        }
+        return null;
+    }
+
+    private static boolean anyAccepted(LinkedList contexts) {
+        for (Object each : contexts) {
+            if (((PresentationContext) each).getResultReason() == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sends A-ABORT (source: service provider, reason: invalid PDU parameter value) to a peer that broke a limit
+     * or the protocol; the peer may be gone already. The caller closes the connection.
+     */
+    public static void sendAbort(Socket socket) {
+        try {
+            socket.getOutputStream().write(new AAbortPDU(2, 6).getBytes());
+            socket.getOutputStream().flush();
+        } catch (IOException | DicomNetworkException | RuntimeException ignored) {
+            // the peer is gone already
+        }
+    }
+
+    private static void abortQuietly(Socket socket) {
+        sendAbort(socket);
+        closeQuietly(socket);
     }
 
     private static void closeQuietly(Socket socket) {

@@ -29,6 +29,7 @@ public record Settings(
             CallingAeTitles allowedCallingAeTitles,
             int maxAssociations,
             int maxPduLength,
+            long maxObjectBytes,
             Duration timeout) {
     }
 

@@ -34,6 +34,7 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.dicom.allowed-calling-ae-titles", "STORESCU,PACS");
         DEFAULTS.put("osteonode.dicom.max-associations", "32");
         DEFAULTS.put("osteonode.dicom.max-pdu-length", "131072");
+        DEFAULTS.put("osteonode.dicom.max-object-mb", "2048");
         DEFAULTS.put("osteonode.dicom.timeout-seconds", "60");
         DEFAULTS.put("osteonode.http.port", "8080");
         DEFAULTS.put("osteonode.data-dir", "./var");
@@ -138,6 +139,7 @@ public final class SettingsLoader {
                         v.callingAeTitles("osteonode.dicom.allowed-calling-ae-titles"),
                         v.integer("osteonode.dicom.max-associations", 1, 1024),
                         v.integer("osteonode.dicom.max-pdu-length", 4096, 16 * 1024 * 1024),
+                        v.integer("osteonode.dicom.max-object-mb", 1, 64 * 1024) * 1024L * 1024L,
                         Duration.ofSeconds(v.integer("osteonode.dicom.timeout-seconds", 1, 3600))),
                 v.integer("osteonode.http.port", 1, 65535),
                 dataDir,

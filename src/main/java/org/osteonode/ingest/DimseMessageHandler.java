@@ -30,8 +30,13 @@ import java.nio.file.Path;
  * header parses.
  */
 final class DimseMessageHandler extends PolicyAssociationAcceptor.DataHandler {
+    /** A command set is a few hundred bytes; more than this is not a DIMSE command. */
+    static final int MAX_COMMAND_BYTES = 64 * 1024;
+
     private final Spool spool;
     private final Quarantine quarantine;
+    private final long maxObjectBytes;
+    private long objectBytes;
 
     private final ByteArrayOutputStream command = new ByteArrayOutputStream();
     private byte presentationContextId;
@@ -43,9 +48,10 @@ final class DimseMessageHandler extends PolicyAssociationAcceptor.DataHandler {
     private byte[] response;
     private ReceivedObject received;
 
-    DimseMessageHandler(Spool spool, Quarantine quarantine) {
+    DimseMessageHandler(Spool spool, Quarantine quarantine, long maxObjectBytes) {
         this.spool = spool;
         this.quarantine = quarantine;
+        this.maxObjectBytes = maxObjectBytes;
     }
 
     byte presentationContextId() {
@@ -72,20 +78,39 @@ final class DimseMessageHandler extends PolicyAssociationAcceptor.DataHandler {
         for (Object each : pdata.getPDVList()) {
             PresentationDataValue pdv = (PresentationDataValue) each;
             presentationContextId = pdv.getPresentationContextID();
+            String abstractSyntax = ((PolicyAssociationAcceptor) association).acceptedAbstractSyntax(presentationContextId);
+            if (abstractSyntax == null) {
+                throw violation(association, "data on presentation context " + (presentationContextId & 0xff)
+                        + ", which was not accepted");
+            }
             if (pdv.isCommand()) {
+                if (command.size() + pdv.getValue().length > MAX_COMMAND_BYTES) {
+                    throw violation(association, "a command set longer than " + MAX_COMMAND_BYTES + " bytes");
+                }
                 command.write(pdv.getValue());
                 if (pdv.isLastFragment()) {
-                    onCommand(association);
+                    onCommand(association, abstractSyntax);
                 }
             } else if (store != null) {
                 onData(pdv, association);
             } else {
-                throw new DicomNetworkException("data set received before a C-STORE-RQ command");
+                throw violation(association, "data set received before a C-STORE-RQ command");
             }
         }
     }
 
-    private void onCommand(Association association) throws DicomNetworkException, DicomException, IOException {
+    /** Aborts the association (A-ABORT to the peer, connection closed); the caller throws what this returns. */
+    private static DicomNetworkException violation(Association association, String message) {
+        try {
+            association.abort();
+        } catch (DicomNetworkException | RuntimeException ignored) {
+            // the peer is gone already
+        }
+        return new DicomNetworkException(message);
+    }
+
+    private void onCommand(Association association, String abstractSyntax)
+            throws DicomNetworkException, DicomException, IOException {
         AttributeList list = new AttributeList();
         list.read(new DicomInputStream(new ByteArrayInputStream(command.toByteArray()),
                 TransferSyntax.ImplicitVRLittleEndian, false));
@@ -97,14 +122,23 @@ final class DimseMessageHandler extends PolicyAssociationAcceptor.DataHandler {
             setDone(true);
         } else if (commandField == MessageServiceElementCommand.C_STORE_RQ) {
             store = new CStoreRequestCommandMessage(list);
+            if (!abstractSyntax.equals(store.getAffectedSOPClassUID())) {
+                // (an Error Comment holds 64 characters)
+                fail(CStoreStatus.SOP_CLASS_NOT_SUPPORTED, "sop-class-not-negotiated",
+                        "osteonode: SOP Class differs from the context's abstract syntax");
+            }
         } else {
-            throw new DicomNetworkException("unsupported DIMSE command 0x" + Integer.toHexString(commandField)
-                    + " from " + association.getCallingAETitle());
+            throw violation(association, "unsupported DIMSE command 0x" + Integer.toHexString(commandField));
         }
     }
 
     private void onData(PresentationDataValue pdv, Association association) throws DicomException, IOException,
             DicomNetworkException {
+        objectBytes += pdv.getValue().length;
+        if (objectBytes > maxObjectBytes && status == CStoreStatus.SUCCESS) {
+            fail(CStoreStatus.OUT_OF_RESOURCES, "too-large", "osteonode: over osteonode.dicom.max-object-mb ("
+                    + maxObjectBytes / (1024 * 1024) + " MiB)");
+        }
         if (entry == null && status == CStoreStatus.SUCCESS) {
             open(association);
         }

@@ -6,6 +6,7 @@ import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.PolicyAssociationAcceptor;
 import com.pixelmed.network.PolicyAssociationAcceptor.Refusal;
 import org.osteonode.config.Settings;
+import org.osteonode.observe.LogText;
 import org.osteonode.observe.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,9 +116,10 @@ public final class StorageScp implements AutoCloseable {
         boolean[] admitted = {false};
         DimseMessageHandler handler = null;
         String callingAeTitle = "?";
+        Association association = null;
         try {
             socket.setSoTimeout((int) settings.timeout().toMillis());
-            Association association = PolicyAssociationAcceptor.accept(socket, settings.aeTitle(),
+            association = PolicyAssociationAcceptor.accept(socket, settings.aeTitle(),
                     IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, settings.maxPduLength(),
                     presentationContextPolicy, calling -> {
                         if (!settings.allowedCallingAeTitles().allows(calling)) {
@@ -125,25 +127,28 @@ public final class StorageScp implements AutoCloseable {
                         }
                         admitted[0] = slots.tryAcquire();
                         return admitted[0] ? null : Refusal.LOCAL_LIMIT_EXCEEDED;
-                    });
+                    }, in -> new PduGuard(in, settings.maxPduLength(),
+                            () -> PolicyAssociationAcceptor.sendAbort(socket)));
             callingAeTitle = association.getCallingAETitle();
-            log.debug("event=association.accepted calling_ae={} peer={}", callingAeTitle, socket.getRemoteSocketAddress());
+            log.debug("event=association.accepted calling_ae={} peer={}", LogText.quoted(callingAeTitle),
+                    socket.getRemoteSocketAddress());
             while (true) {
-                handler = new DimseMessageHandler(spool, quarantine);
+                handler = new DimseMessageHandler(spool, quarantine, settings.maxObjectBytes());
                 association.setReceivedDataHandler(handler);
                 association.waitForPDataPDUsUntilHandlerReportsDone();
                 association.send(handler.presentationContextId(), handler.response(), null);
                 deliver(handler);
             }
         } catch (AReleaseException e) {
-            log.debug("event=association.released calling_ae={}", callingAeTitle);
+            log.debug("event=association.released calling_ae={}", LogText.quoted(callingAeTitle));
         } catch (PolicyAssociationAcceptor.RefusedException e) {
             refused(e, socket);
         } catch (DicomNetworkException | IOException | RuntimeException e) {
-            log.warn("event=association.aborted calling_ae={} peer={} error=\"{}\"", callingAeTitle,
-                    socket.getRemoteSocketAddress(), e.getMessage());
+            log.warn("event=association.aborted calling_ae={} peer={} error={}", LogText.quoted(callingAeTitle),
+                    socket.getRemoteSocketAddress(), LogText.quoted(e.getMessage()));
         } catch (Exception e) {
-            log.error("event=association.failed calling_ae={} error=\"{}\"", callingAeTitle, e.toString());
+            log.error("event=association.failed calling_ae={} error={}", LogText.quoted(callingAeTitle),
+                    LogText.quoted(e.toString()));
         } finally {
             abandon(handler);
             if (admitted[0]) {
@@ -172,13 +177,17 @@ public final class StorageScp implements AutoCloseable {
             case CALLING_AE_TITLE_NOT_RECOGNIZED -> log.warn("event=association.rejected reason={} calling_ae={} "
                     + "peer={} fix=\"calling AE '{}' is not in osteonode.dicom.allowed-calling-ae-titles; add it "
                     + "there (or set OSTEONODE_DICOM_ALLOWED_CALLING_AE_TITLES) to accept it\"", reason,
-                    e.callingAeTitle(), socket.getRemoteSocketAddress(), e.callingAeTitle());
+                    LogText.quoted(e.callingAeTitle()), socket.getRemoteSocketAddress(),
+                    e.callingAeTitle().replace("\"", "?"));
             case CALLED_AE_TITLE_NOT_RECOGNIZED -> log.warn("event=association.rejected reason={} calling_ae={} "
                     + "called_ae={} fix=\"the sender must call AE title '{}' (osteonode.dicom.ae-title)\"", reason,
-                    e.callingAeTitle(), e.calledAeTitle(), settings.aeTitle());
+                    LogText.quoted(e.callingAeTitle()), LogText.quoted(e.calledAeTitle()), settings.aeTitle());
+            case NO_PRESENTATION_CONTEXT -> log.warn("event=association.rejected reason={} calling_ae={} "
+                    + "fix=\"the sender proposed no presentation context osteonode accepts (storage SOP classes and "
+                    + "Verification)\"", reason, LogText.quoted(e.callingAeTitle()));
             case LOCAL_LIMIT_EXCEEDED -> log.warn("event=association.rejected reason={} calling_ae={} "
                     + "fix=\"{} associations are open; raise osteonode.dicom.max-associations to accept more\"",
-                    reason, e.callingAeTitle(), settings.maxAssociations());
+                    reason, LogText.quoted(e.callingAeTitle()), settings.maxAssociations());
         }
     }
 

@@ -146,7 +146,7 @@ class OutboxDeliveryIT {
 
     private StorageScp refusingPacs(Set<String> allowedCallingAeTitles) throws Exception {
         Settings.Dicom settings = new Settings.Dicom("PACS", refusingPort,
-                new Settings.CallingAeTitles(allowedCallingAeTitles, false), 4, 131072, Duration.ofSeconds(30));
+                new Settings.CallingAeTitles(allowedCallingAeTitles, false), 4, 131072, 1L << 30, Duration.ofSeconds(30));
         StorageScp scp = new StorageScp(settings, new Spool(temp.resolve("pacs-spool"), Long.MAX_VALUE),
                 new Quarantine(temp.resolve("pacs-quarantine"), metrics), object -> {
                     throw new AssertionError("the refusing PACS accepted an object");
