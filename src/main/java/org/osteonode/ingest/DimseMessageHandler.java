@@ -189,6 +189,7 @@ final class DimseMessageHandler extends PolicyAssociationAcceptor.DataHandler {
         }
         entry = null;
         try {
+            DataSetLimits.check(file);
             InstanceHeader header = InstanceHeader.read(file);
             if (!header.sopClassUid().equals(store.getAffectedSOPClassUID())) {
                 reject(file, CStoreStatus.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "sop-class-mismatch",
