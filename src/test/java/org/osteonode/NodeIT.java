@@ -75,6 +75,22 @@ class NodeIT {
         assertThat(node.count("select count(*) from instance where study_key = '" + studyKey
                 + "' and modality = 'DX' and calling_ae_title = 'STORESCU' and times_received = 1")).isEqualTo(3);
         Poll.until(Duration.ofSeconds(30), "the spool to be released", () -> node.spoolObjects().isEmpty());
+        // the audit trail at INFO, with pseudonymous keys only
+        String log = node.log();
+        assertThat(log).contains("event=association.accepted calling_ae=\"STORESCU\"")
+                .containsPattern("event=association.closed how=released calling_ae=\"STORESCU\" peer=\\S+ stored=3 "
+                        + "refused=0");
+        for (Path file : files) {
+            String key = node.pseudonymizer().uid(read(file).get(com.pixelmed.dicom.TagFromName.SOPInstanceUID)
+                    .getSingleStringValueOrEmptyString());
+            assertThat(log).contains("event=object.archived key=" + key);
+        }
+    }
+
+    private static com.pixelmed.dicom.AttributeList read(Path file) throws Exception {
+        com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+        list.read(file.toFile());
+        return list;
     }
 
     @Test

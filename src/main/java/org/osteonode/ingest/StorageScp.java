@@ -117,6 +117,9 @@ public final class StorageScp implements AutoCloseable {
         DimseMessageHandler handler = null;
         String callingAeTitle = "?";
         Association association = null;
+        long started = System.nanoTime();
+        int[] outcomes = {0, 0}; // stored, refused
+        String ending = "closed";
         try {
             socket.setSoTimeout((int) settings.timeout().toMillis());
             association = PolicyAssociationAcceptor.accept(socket, settings.aeTitle(),
@@ -130,26 +133,35 @@ public final class StorageScp implements AutoCloseable {
                     }, in -> new PduGuard(in, settings.maxPduLength(),
                             () -> PolicyAssociationAcceptor.sendAbort(socket)));
             callingAeTitle = association.getCallingAETitle();
-            log.debug("event=association.accepted calling_ae={} peer={}", LogText.quoted(callingAeTitle),
+            log.info("event=association.accepted calling_ae={} peer={}", LogText.quoted(callingAeTitle),
                     socket.getRemoteSocketAddress());
             while (true) {
                 handler = new DimseMessageHandler(spool, quarantine, settings.maxObjectBytes());
                 association.setReceivedDataHandler(handler);
                 association.waitForPDataPDUsUntilHandlerReportsDone();
                 association.send(handler.presentationContextId(), handler.response(), null);
-                deliver(handler);
+                deliver(handler, outcomes);
             }
         } catch (AReleaseException e) {
-            log.debug("event=association.released calling_ae={}", LogText.quoted(callingAeTitle));
+            ending = "released";
         } catch (PolicyAssociationAcceptor.RefusedException e) {
+            ending = null;
             refused(e, socket);
         } catch (DicomNetworkException | IOException | RuntimeException e) {
+            ending = "aborted";
             log.warn("event=association.aborted calling_ae={} peer={} error={}", LogText.quoted(callingAeTitle),
                     socket.getRemoteSocketAddress(), LogText.quoted(e.getMessage()));
         } catch (Exception e) {
+            ending = "failed";
             log.error("event=association.failed calling_ae={} error={}", LogText.quoted(callingAeTitle),
                     LogText.quoted(e.toString()));
         } finally {
+            if (ending != null && association != null) {
+                // the audit line of every association that was accepted: who, from where, what came of it
+                log.info("event=association.closed how={} calling_ae={} peer={} stored={} refused={} seconds={}", ending,
+                        LogText.quoted(callingAeTitle), socket.getRemoteSocketAddress(), outcomes[0], outcomes[1],
+                        String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+            }
             abandon(handler);
             if (admitted[0]) {
                 slots.release();
@@ -160,13 +172,16 @@ public final class StorageScp implements AutoCloseable {
     }
 
     /** After the response is on the wire: count it and hand an acknowledged object to the pipeline. */
-    private void deliver(DimseMessageHandler handler) {
+    private void deliver(DimseMessageHandler handler, int[] outcomes) {
         ReceivedObject received = handler.received();
         if (received != null) {
             metrics.instanceReceived();
+            outcomes[0]++;
             sink.accept(received);
         } else if (handler.failureReason() != null) {
             metrics.instanceRejected(handler.failureReason());
+            outcomes[1]++;
+            log.info("event=object.refused reason={}", handler.failureReason());
         }
     }
 

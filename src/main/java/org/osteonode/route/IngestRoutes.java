@@ -283,8 +283,18 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
         labels.write(batch);
     }
 
+    /** The research path's audit line (the pseudonymous key only), then the spool marker. */
     private void researchDone(Exchange exchange) throws Exception {
-        done(exchange.getIn().getBody(Researched.class).object().file(), ProcessingPath.RESEARCH);
+        Researched researched = exchange.getIn().getBody(Researched.class);
+        Path spooled = researched.object().file();
+        if (researched.outcome() instanceof ResearchArchiver.Outcome.Archived archived) {
+            log.info("event=object.archived key={}", archived.file().getFileName().toString().replace(".dcm", ""));
+        } else if (researched.outcome() instanceof ResearchArchiver.Outcome.Skipped skipped) {
+            log.info("event=object.indexed reason={} file={}", skipped.reason(), spooled.getFileName());
+        } else if (researched.outcome() instanceof ResearchArchiver.Outcome.Refused refused) {
+            log.info("event=object.quarantined reason={} file={}", refused.reason(), spooled.getFileName());
+        }
+        done(spooled, ProcessingPath.RESEARCH);
     }
 
     private void done(Path file, ProcessingPath path) throws Exception {
