@@ -8,7 +8,11 @@ import com.pixelmed.dicom.TagFromName;
 import org.osteonode.dicom.EncodedHeader;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The attributes of a received object that routing and indexing need, read once from its header.
@@ -55,7 +59,41 @@ public record InstanceHeader(
                 value(list, TagFromName.SourceApplicationEntityTitle),
                 encoded);
         header.requirePresent();
+        requireAllThePixels(list, encoded);
         return header;
+    }
+
+    /**
+     * Native Pixel Data must hold what the Image Pixel Module says: Rows × Columns × Samples per Pixel × Number of
+     * Frames samples of Bits Allocated bits. (Encapsulated Pixel Data is checked when it is decoded.)
+     */
+    private static void requireAllThePixels(AttributeList list, EncodedHeader encoded) throws UnreadableObjectException {
+        String transferSyntax = value(list, TagFromName.TransferSyntaxUID);
+        boolean explicitLittle = transferSyntax.equals("1.2.840.10008.1.2.1");
+        boolean implicit = transferSyntax.equals("1.2.840.10008.1.2");
+        boolean explicitBig = transferSyntax.equals("1.2.840.10008.1.2.2");
+        // subsampled colour (YBR_..._422/420) holds fewer samples than Samples per Pixel says: not checked here
+        boolean subsampled = value(list, TagFromName.PhotometricInterpretation).matches("YBR_.*_42[02]");
+        if (encoded.pixelDataOffset() < 0 || !(explicitLittle || implicit || explicitBig) || subsampled) {
+            return;
+        }
+        long bits = (long) Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0)
+                * Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0)
+                * Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1)
+                * Math.max(1, Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1))
+                * Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0);
+        long needed = (bits + 7) / 8;
+        ByteBuffer element = ByteBuffer.allocate(12).order(explicitBig ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(encoded.file(), StandardOpenOption.READ)) {
+            channel.read(element, encoded.pixelDataOffset());
+        } catch (IOException e) {
+            throw new UnreadableObjectException("Pixel Data not readable (" + e.getClass().getSimpleName() + ")");
+        }
+        long length = Integer.toUnsignedLong(element.getInt(implicit ? 4 : 8));
+        if (length != 0xFFFFFFFFL && length < needed) {
+            throw new UnreadableObjectException("Pixel Data holds " + length + " bytes where Rows, Columns, Samples "
+                    + "per Pixel, Number of Frames and Bits Allocated need " + needed);
+        }
     }
 
     private void requirePresent() throws UnreadableObjectException {

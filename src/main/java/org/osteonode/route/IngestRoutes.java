@@ -310,7 +310,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
      * quarantine, once even when both paths give up, and the object leaves the spool when the other path is done.
      */
     private void quarantine(Exchange exchange) throws Exception {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ProcessingPath path = exchange.getProperty(PATH, ProcessingPath.class);
         boolean unreadable = cause instanceof UnreadableObjectException;
         String detail = cause == null ? "unknown failure"

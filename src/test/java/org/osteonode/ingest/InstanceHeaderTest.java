@@ -63,4 +63,20 @@ class InstanceHeaderTest {
 
         assertThatThrownBy(() -> InstanceHeader.read(bad)).isInstanceOf(UnreadableObjectException.class);
     }
+
+    @Test
+    void pixelDataShorterThanTheImageIsUnreadable() throws Exception {
+        // 8 × 8 16-bit samples need 128 bytes; cut the file so that Pixel Data says (and holds) 64.
+        Path file = SyntheticDicom.radiograph().size(8, 8).write(temp.resolve("dx.dcm"));
+        byte[] bytes = Files.readAllBytes(file);
+        int lengthAt = bytes.length - 128 - 4;
+        byte[] shortened = java.util.Arrays.copyOf(bytes, bytes.length - 64);
+        shortened[lengthAt] = 64;
+        Path bad = temp.resolve("short.dcm");
+        Files.write(bad, shortened);
+
+        assertThat(bytes[lengthAt] & 0xff).as("the length field, as PixelMed wrote it").isEqualTo(128);
+        assertThatThrownBy(() -> InstanceHeader.read(bad)).isInstanceOf(UnreadableObjectException.class)
+                .hasMessageContaining("Pixel Data holds 64 bytes").hasMessageContaining("need 128");
+    }
 }
