@@ -175,6 +175,47 @@ class ClinicalPathIT {
         }
     }
 
+    @Test
+    void eightImagesOfOneStudyOverFourParallelAssociationsMakeOneReportThatListsAllEight() throws Exception {
+        // The study workspace once lost images when two were processed at once (issue 8): send them at once.
+        String study = SyntheticDicom.newUid();
+        List<SyntheticDicom> images = new ArrayList<>();
+        List<List<Path>> perAssociation = new ArrayList<>();
+        for (int association = 0; association < 4; association++) {
+            perAssociation.add(new ArrayList<>());
+        }
+        for (int i = 1; i <= 8; i++) {
+            SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN8001", "PARALLEL^PATIENT").study(study)
+                    .instance(i).size(256, 192);
+            images.add(image);
+            perAssociation.get(i % 4).add(image.write(temp.resolve("p" + i + ".dcm")));
+        }
+
+        try (OrthancProcess orthanc = new OrthancProcess(temp.resolve("orthanc")).start();
+             NodeProcess node = clinicalNode(orthanc, "3").start()) {
+            java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<Dcmtk.Result>> sent = new ArrayList<>();
+            for (List<Path> files : perAssociation) {
+                sent.add(senders.submit(() -> Dcmtk.storescu(node.dicomPort(), "STORESCU", files)));
+            }
+            int successes = 0;
+            for (java.util.concurrent.Future<Dcmtk.Result> result : sent) {
+                successes += result.get().successes();
+            }
+            senders.shutdown();
+            assertThat(successes).isEqualTo(8);
+
+            // (a version made before all eight arrived is superseded by a later one; the last lists them all)
+            Poll.until(Duration.ofSeconds(90), "a report in Orthanc that lists all eight images", () -> reports(orthanc)
+                    .stream().anyMatch(report -> referencedInstances(report).size() == 8));
+            AttributeList complete = reports(orthanc).stream()
+                    .filter(report -> referencedInstances(report).size() == 8).findFirst().orElseThrow();
+            assertThat(referencedInstances(complete))
+                    .containsExactlyInAnyOrderElementsOf(images.stream().map(SyntheticDicom::sopInstanceUid).toList());
+            assertThat(value(complete, TagFromName.StudyInstanceUID)).isEqualTo(study);
+        }
+    }
+
     private NodeProcess clinicalNode(OrthancProcess orthanc, String maxAttempts) {
         return new NodeProcess(temp.resolve("node"))
                 .with("osteonode.pacs.host", "localhost")
