@@ -118,7 +118,12 @@ public final class Node implements AutoCloseable {
             http.check("database", database::isReachable)
                     .check("pipeline", pipeline::isRunning)
                     .check("dicom", scp::isListening)
-                    .check("spool", spool::hasRoom);
+                    .check("spool", spool::hasRoom)
+                    // the node still receives and de-identifies; the radiologist's reports are not arriving
+                    .warning("reports", () -> count(outbox, "dead") == 0);
+            if (pacs.enabled()) {
+                http.warning("pacs", () -> retrying(outbox) == 0);
+            }
             scp.start();
             http.start();
             // Objects acknowledged before the last stop wait in the spool: the paths take them from there.
@@ -135,6 +140,14 @@ public final class Node implements AutoCloseable {
             scorer.close();
             model.close();
             throw e;
+        }
+    }
+
+    private static long retrying(Outbox outbox) {
+        try {
+            return outbox.retrying();
+        } catch (SQLException e) {
+            return -1;
         }
     }
 

@@ -158,6 +158,9 @@ class ClinicalPathIT {
             Dcmtk.storescu(node.dicomPort(), "STORESCU", List.of(image));
             Poll.until(Duration.ofSeconds(60), "the report dead-lettered",
                     () -> node.metrics().contains("osteonode_outbox_dead 1.0"));
+            // still serving (200), but saying that reports are not reaching the PACS
+            assertThat(node.health().statusCode()).isEqualTo(200);
+            assertThat(node.health().body()).contains("\"status\":\"DEGRADED\"").contains("\"reports\":\"DEGRADED\"");
 
             orthanc.start();
             ProcessBuilder retry = new ProcessBuilder("bin/osteonode", "outbox", "retry").redirectErrorStream(true);
@@ -172,6 +175,7 @@ class ClinicalPathIT {
             Poll.until(Duration.ofSeconds(10), "the outbox to record it sent",
                     () -> node.metrics().contains("osteonode_sr_sent_total 1.0"));
             assertThat(node.metrics()).contains("osteonode_outbox_dead 0.0").contains("osteonode_outbox_pending 0.0");
+            assertThat(node.health().body()).contains("\"status\":\"UP\"").contains("\"pacs\":\"UP\"");
         }
     }
 

@@ -90,6 +90,17 @@ public final class Outbox {
         return update("update outbox set state = 'pending', attempts = 0, next_attempt_at = now() where state = 'dead'");
     }
 
+    /** Pending reports that have failed at least once: the PACS refuses them or cannot be reached. */
+    public long retrying() throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "select count(*) from outbox where state = 'pending' and attempts > 0");
+             ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     public long count(String state) throws SQLException {
         try (Connection connection = connect();
              PreparedStatement statement = connection.prepareStatement("select count(*) from outbox where state = ?")) {

@@ -20,7 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
-/** {@code GET /health} (200 when ready, 503 otherwise, JSON) and {@code GET /metrics} (Prometheus text). */
+/**
+ * {@code GET /health} (JSON: 200 UP when ready; 200 DEGRADED when ready but a warning holds, e.g. reports cannot
+ * reach the PACS; 503 DOWN otherwise) and {@code GET /metrics} (Prometheus text).
+ */
 public final class HttpEndpoints implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
 
@@ -29,6 +32,7 @@ public final class HttpEndpoints implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    private final Map<String, BooleanSupplier> warnings = new LinkedHashMap<>();
     private final ExecutorService checkRunner = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "health-check");
         thread.setDaemon(true);
@@ -47,12 +51,11 @@ public final class HttpEndpoints implements AutoCloseable {
             return thread;
         }));
         server.createContext("/health", exchange -> {
-            Map<String, CompletableFuture<Boolean>> running = new LinkedHashMap<>();
-            checks.forEach((name, check) -> running.put(name, CompletableFuture.supplyAsync(() -> safely(check), checkRunner)));
-            Map<String, Boolean> results = new LinkedHashMap<>();
-            running.forEach((name, result) -> results.put(name, within(result, CHECK_TIMEOUT)));
+            Map<String, Boolean> results = run(checks);
+            Map<String, Boolean> warningResults = run(warnings);
             boolean up = !results.isEmpty() && results.values().stream().allMatch(Boolean::booleanValue);
-            respond(exchange, up ? 200 : 503, "application/json", healthJson(up, results));
+            boolean degraded = warningResults.containsValue(false);
+            respond(exchange, up ? 200 : 503, "application/json", healthJson(up, degraded, results, warningResults));
         });
         server.createContext("/metrics", exchange ->
                 respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
@@ -85,6 +88,21 @@ public final class HttpEndpoints implements AutoCloseable {
         return this;
     }
 
+    /** Adds a warning: when it fails the node still serves (200), but says DEGRADED and which. */
+    public HttpEndpoints warning(String name, BooleanSupplier ok) {
+        warnings.put(name, ok);
+        return this;
+    }
+
+    /** Runs every check at once, each given {@link #CHECK_TIMEOUT}. */
+    private Map<String, Boolean> run(Map<String, BooleanSupplier> all) {
+        Map<String, CompletableFuture<Boolean>> running = new LinkedHashMap<>();
+        all.forEach((name, check) -> running.put(name, CompletableFuture.supplyAsync(() -> safely(check), checkRunner)));
+        Map<String, Boolean> results = new LinkedHashMap<>();
+        running.forEach((name, result) -> results.put(name, within(result, CHECK_TIMEOUT)));
+        return results;
+    }
+
     public void start() {
         server.start();
         log.info("event=http.listening port={} paths=/health,/metrics", server.getAddress().getPort());
@@ -109,12 +127,18 @@ public final class HttpEndpoints implements AutoCloseable {
         }
     }
 
-    static String healthJson(boolean up, Map<String, Boolean> results) {
-        StringBuilder json = new StringBuilder("{\"status\":\"").append(up ? "UP" : "DOWN").append("\",\"checks\":{");
+    static String healthJson(boolean up, boolean degraded, Map<String, Boolean> checks, Map<String, Boolean> warnings) {
+        StringBuilder json = new StringBuilder("{\"status\":\"")
+                .append(!up ? "DOWN" : degraded ? "DEGRADED" : "UP").append("\",\"checks\":{");
         String separator = "";
-        for (Map.Entry<String, Boolean> result : results.entrySet()) {
+        for (Map.Entry<String, Boolean> result : checks.entrySet()) {
             json.append(separator).append('"').append(result.getKey()).append("\":\"")
                     .append(result.getValue() ? "UP" : "DOWN").append('"');
+            separator = ",";
+        }
+        for (Map.Entry<String, Boolean> result : warnings.entrySet()) {
+            json.append(separator).append('"').append(result.getKey()).append("\":\"")
+                    .append(result.getValue() ? "UP" : "DEGRADED").append('"');
             separator = ",";
         }
         return json.append("}}").toString();
