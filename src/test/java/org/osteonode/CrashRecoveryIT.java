@@ -77,6 +77,24 @@ class CrashRecoveryIT {
         }
     }
 
+    @Test
+    void anObjectTakenTooOftenWithoutFinishingIsQuarantinedNotTriedAgain() throws Exception {
+        // As if the research path had crashed the node five times on this object: the sixth take gives up.
+        Path dataDir = temp.resolve("node");
+        Files.createDirectories(dataDir.resolve("spool"));
+        SyntheticDicom.radiograph().write(dataDir.resolve("spool/1700000000000-000002.dcm"));
+        Files.writeString(dataDir.resolve("spool/1700000000000-000002.dcm.research-taken"), "5");
+
+        try (NodeProcess node = new NodeProcess(dataDir).start()) {
+            Path reason = dataDir.resolve("quarantine/1700000000000-000002.dcm.reason");
+            Poll.until(Duration.ofSeconds(30), "the object quarantined", () -> Files.exists(reason));
+            assertThat(Files.readString(reason)).contains("reason=failed-repeatedly");
+            Poll.until(Duration.ofSeconds(30), "the spool released", () -> node.spoolObjects().isEmpty());
+            assertThat(node.count("select count(*) from image_label")).as("not de-identified again").isZero();
+            assertThat(node.log()).contains("event=path.gave-up path=RESEARCH file=1700000000000-000002.dcm taken=5");
+        }
+    }
+
     private List<Path> study(String study) throws Exception {
         List<Path> files = new ArrayList<>();
         for (int i = 1; i <= OBJECTS; i++) {

@@ -16,4 +16,9 @@ public enum ProcessingPath {
     String marker() {
         return "." + name().toLowerCase(Locale.ROOT);
     }
+
+    /** The suffix of the spool's file that counts how often this path took an object. */
+    String takenMarker() {
+        return marker() + "-taken";
+    }
 }

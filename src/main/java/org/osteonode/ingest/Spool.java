@@ -109,11 +109,13 @@ public final class Spool {
             }
         }
         for (ProcessingPath path : ProcessingPath.values()) {
-            try (DirectoryStream<Path> markers = Files.newDirectoryStream(dir, "*" + SUFFIX + path.marker())) {
-                for (Path marker : markers) {
-                    String name = marker.getFileName().toString();
-                    if (!Files.exists(dir.resolve(name.substring(0, name.length() - path.marker().length())))) {
-                        Files.deleteIfExists(marker);
+            for (String suffix : List.of(path.marker(), path.takenMarker())) {
+                try (DirectoryStream<Path> markers = Files.newDirectoryStream(dir, "*" + SUFFIX + suffix)) {
+                    for (Path marker : markers) {
+                        String name = marker.getFileName().toString();
+                        if (!Files.exists(dir.resolve(name.substring(0, name.length() - suffix.length())))) {
+                            Files.deleteIfExists(marker);
+                        }
                     }
                 }
             }
@@ -140,6 +142,25 @@ public final class Spool {
     }
 
     /**
+     * Counts one more time that a path took the object to work on it, in a file beside it, and returns the count.
+     * The count survives restarts: an object that crashed the node each time it was taken is recognised as
+     * such. (Not fsync'ed: a count lost in a crash only allows one more try.)
+     */
+    public int taken(Path object, ProcessingPath path) throws IOException {
+        Path counter = object.resolveSibling(object.getFileName() + path.takenMarker());
+        int taken = 1;
+        if (Files.exists(counter)) {
+            try {
+                taken = Integer.parseInt(Files.readString(counter).trim()) + 1;
+            } catch (NumberFormatException e) {
+                taken = 1; // a torn write: count afresh
+            }
+        }
+        Files.writeString(counter, Integer.toString(taken));
+        return taken;
+    }
+
+    /**
      * Records that a path is done with an object; the object leaves the spool once every path is. Each path
      * writes its marker before it looks for the others', so of two paths finishing at once at least one sees
      * both markers. A marker lost in a crash only makes its path process the object again.
@@ -163,6 +184,7 @@ public final class Spool {
         boolean released = Files.deleteIfExists(object);
         for (ProcessingPath each : ProcessingPath.values()) {
             Files.deleteIfExists(marker(object, each));
+            Files.deleteIfExists(object.resolveSibling(object.getFileName() + each.takenMarker()));
         }
         return released;
     }

@@ -88,6 +88,9 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
     record Scored(ReceivedObject object, ClinicalPath.Image image, Double score, Throwable failure) {
     }
 
+    /** Takes of one object by one path, counted across restarts, before it is quarantined as a poison pill. */
+    static final int TAKES_BEFORE_QUARANTINE = 5;
+
     private volatile ProducerTemplate producer;
 
     /** Called once the routes run; until then objects wait in the spool. */
@@ -180,9 +183,24 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
                 });
     }
 
-    /** Objects taken from the spool (after a restart, or when a path was full) have no header yet: read it. */
-    private void readHeader(Exchange exchange) throws UnreadableObjectException {
+    /**
+     * Counts the take durably; an object taken more than {@link #TAKES_BEFORE_QUARANTINE} times without the path
+     * finishing it (it crashed the node, or was cut off, each time) goes to the quarantine instead of being tried
+     * again. Objects taken from the spool (after a restart, or when a path was full) have no header yet: read it.
+     */
+    private void readHeader(Exchange exchange) throws Exception {
         ReceivedObject object = exchange.getIn().getBody(ReceivedObject.class);
+        ProcessingPath path = exchange.getProperty(PATH, ProcessingPath.class);
+        int taken = spool.taken(object.file(), path);
+        if (taken > TAKES_BEFORE_QUARANTINE) {
+            log.warn("event=path.gave-up path={} file={} taken={} reason=\"taken this often without finishing: "
+                    + "it may stop the node each time\"", path, object.file().getFileName(), taken - 1);
+            quarantine.copyOnce(object.file(), "failed-repeatedly", "taken " + (taken - 1) + " times by the "
+                    + path.name().toLowerCase(java.util.Locale.ROOT) + " path without finishing");
+            done(object.file(), path);
+            exchange.setRouteStop(true);
+            return;
+        }
         if (object.header() == null) {
             exchange.getIn().setBody(new ReceivedObject(object.file(), InstanceHeader.read(object.file())));
         }

@@ -90,6 +90,34 @@ class SpoolTest {
     }
 
     @Test
+    void takesAreCountedAcrossRestartsPerPathAndForgottenWhenTheObjectLeaves() throws Exception {
+        Spool spool = new Spool(temp, 0);
+        Path object = commit(spool);
+
+        assertThat(spool.taken(object, ProcessingPath.RESEARCH)).isEqualTo(1);
+        assertThat(spool.taken(object, ProcessingPath.RESEARCH)).isEqualTo(2);
+        assertThat(new Spool(temp, 0).taken(object, ProcessingPath.RESEARCH)).as("after a restart").isEqualTo(3);
+        assertThat(spool.taken(object, ProcessingPath.CLINICAL)).as("each path its own count").isEqualTo(1);
+        assertThat(spool.pending()).as("counters are no objects").containsExactly(object);
+
+        spool.done(object, ProcessingPath.RESEARCH);
+        spool.done(object, ProcessingPath.CLINICAL);
+
+        try (var left = Files.list(temp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsOnly("incoming");
+        }
+    }
+
+    @Test
+    void theTakeCounterOfAnObjectThatIsGoneIsClearedAtStart() throws Exception {
+        Path orphan = Files.writeString(temp.resolve("1700000000000-000009.dcm.research-taken"), "3");
+
+        assertThat(new Spool(temp, 0).pending()).isEmpty();
+
+        assertThat(orphan).doesNotExist();
+    }
+
+    @Test
     void markersOfObjectsThatAreGoneAreClearedAtStart() throws Exception {
         Spool spool = new Spool(temp, 0);
         Path kept = commit(spool);
