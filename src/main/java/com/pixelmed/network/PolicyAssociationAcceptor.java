@@ -121,7 +121,8 @@ public final class PolicyAssociationAcceptor extends Association {
         try {
             association.negotiate(implementationClassUid, implementationVersionName, ourMaximumLengthReceived,
                     presentationContextPolicy, gate, inputGuard);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: PixelMed's PDU parser met bytes that are not the PDU they claim to be
             abortQuietly(socket);
             throw new DicomNetworkException("A-P-ABORT indication - " + e);
         }

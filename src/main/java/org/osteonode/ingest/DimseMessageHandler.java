@@ -99,6 +99,23 @@ final class DimseMessageHandler extends PolicyAssociationAcceptor.DataHandler {
         }
     }
 
+    /**
+     * A command set is implicit VR little endian (PS3.7 6.3.1): each element's length must fit in what follows, or
+     * the parser would allocate what the peer claims.
+     */
+    static boolean wellFormed(byte[] command) {
+        int position = 0;
+        while (position + 8 <= command.length) {
+            long length = (command[position + 4] & 0xffL) | (command[position + 5] & 0xffL) << 8
+                    | (command[position + 6] & 0xffL) << 16 | (command[position + 7] & 0xffL) << 24;
+            if (length > command.length - position - 8) {
+                return false;
+            }
+            position += 8 + (int) length;
+        }
+        return position == command.length;
+    }
+
     /** Aborts the association (A-ABORT to the peer, connection closed); the caller throws what this returns. */
     private static DicomNetworkException violation(Association association, String message) {
         try {
@@ -111,6 +128,9 @@ final class DimseMessageHandler extends PolicyAssociationAcceptor.DataHandler {
 
     private void onCommand(Association association, String abstractSyntax)
             throws DicomNetworkException, DicomException, IOException {
+        if (!wellFormed(command.toByteArray())) {
+            throw violation(association, "a command set whose elements do not fit in it");
+        }
         AttributeList list = new AttributeList();
         list.read(new DicomInputStream(new ByteArrayInputStream(command.toByteArray()),
                 TransferSyntax.ImplicitVRLittleEndian, false));

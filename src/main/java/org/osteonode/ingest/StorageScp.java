@@ -149,6 +149,10 @@ public final class StorageScp implements AutoCloseable {
             refused(e, socket);
         } catch (DicomNetworkException | IOException | RuntimeException e) {
             ending = "aborted";
+            if (e instanceof RuntimeException) {
+                // PixelMed's PDU parser met bytes that are not the PDU they claim to be: tell the peer
+                PolicyAssociationAcceptor.sendAbort(socket);
+            }
             log.warn("event=association.aborted calling_ae={} peer={} error={}", LogText.quoted(callingAeTitle),
                     socket.getRemoteSocketAddress(), LogText.quoted(e.getMessage()));
         } catch (Exception e) {

@@ -142,6 +142,16 @@ public final class NodeProcess implements AutoCloseable {
         return ReferencePseudonyms.fromSecretFile(dataDir.resolve("secret.key"));
     }
 
+    /** The largest resident set the node's JVM has had, in bytes (VmHWM). */
+    public long peakResidentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmHWM for the node's process");
+    }
+
     public List<Path> spoolObjects() throws IOException {
         try (var files = Files.list(dataDir.resolve("spool"))) {
             return files.filter(p -> p.toString().endsWith(".dcm")).toList();
