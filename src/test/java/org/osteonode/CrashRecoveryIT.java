@@ -95,6 +95,74 @@ class CrashRecoveryIT {
         }
     }
 
+    @Test
+    void killMinus9DuringFourParallelSendersLosesNothingAcknowledgedAndArchivesItOnce() throws Exception {
+        Path dataDir = temp.resolve("node");
+        List<List<Path>> perSender = new ArrayList<>();
+        for (int sender = 0; sender < 4; sender++) {
+            String study = SyntheticDicom.newUid();
+            List<Path> files = new ArrayList<>();
+            for (int i = 1; i <= 15; i++) {
+                files.add(SyntheticDicom.radiograph().study(study).instance(i).size(1024, 1024)
+                        .write(temp.resolve("senders/" + sender + "/" + i + ".dcm")));
+            }
+            perSender.add(files);
+        }
+        List<Path> acknowledged = new ArrayList<>();
+        try (NodeProcess node = new NodeProcess(dataDir).start()) {
+            java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<Dcmtk.Result>> results = new ArrayList<>();
+            for (List<Path> files : perSender) {
+                results.add(senders.submit(() -> Dcmtk.storescu(node.dicomPort(), "STORESCU", files)));
+            }
+            Poll.until(Duration.ofSeconds(60), "some objects acknowledged",
+                    () -> node.metrics().contains("osteonode_instances_received_total")
+                            && !node.metrics().contains("osteonode_instances_received_total 0.0")
+                            && node.spoolObjects().size() + node.count("select count(*) from instance") >= 8);
+            node.kill(); // mid-transfer: some senders are cut off
+            for (java.util.concurrent.Future<Dcmtk.Result> result : results) {
+                acknowledged.addAll(acknowledgedFiles(result.get().output()));
+            }
+            senders.shutdown();
+        }
+        assertThat(acknowledged).as("some, not all, were acknowledged before the kill").isNotEmpty().hasSizeLessThan(60);
+        System.out.printf("kill -9 under 4 senders: %d of 60 objects acknowledged before the kill%n", acknowledged.size());
+
+        try (NodeProcess restarted = new NodeProcess(dataDir).start()) {
+            Poll.until(Duration.ofSeconds(90), "the spool to be released", () -> restarted.spoolObjects().isEmpty());
+            for (Path file : acknowledged) {
+                com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+                list.read(file.toFile());
+                String key = restarted.pseudonymizer().uid(com.pixelmed.dicom.Attribute
+                        .getSingleStringValueOrEmptyString(list, com.pixelmed.dicom.TagFromName.SOPInstanceUID));
+                assertThat(restarted.count("select count(*) from instance where sop_instance_key = '" + key + "'"))
+                        .as("recorded once: " + file).isEqualTo(1);
+                try (var archived = Files.walk(dataDir.resolve("archive"))) {
+                    assertThat(archived.filter(p -> p.getFileName().toString().equals(key + ".dcm")).count())
+                            .as("archived once: " + file).isEqualTo(1);
+                }
+            }
+            try (var incoming = Files.list(dataDir.resolve("spool/incoming"))) {
+                assertThat(incoming).as("no partial object left behind").isEmpty();
+            }
+        }
+    }
+
+    /** The files storescu -v reports a Success response for. */
+    private static List<Path> acknowledgedFiles(String output) {
+        List<Path> files = new ArrayList<>();
+        Path sending = null;
+        for (String line : output.lines().toList()) {
+            if (line.contains("Sending file: ")) {
+                sending = Path.of(line.substring(line.indexOf("Sending file: ") + "Sending file: ".length()).trim());
+            } else if (line.contains("Received Store Response (Success)") && sending != null) {
+                files.add(sending);
+                sending = null;
+            }
+        }
+        return files;
+    }
+
     private List<Path> study(String study) throws Exception {
         List<Path> files = new ArrayList<>();
         for (int i = 1; i <= OBJECTS; i++) {
