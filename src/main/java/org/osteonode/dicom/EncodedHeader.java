@@ -88,7 +88,8 @@ public final class EncodedHeader {
     }
 
     private static long parse(InputStream stream, AttributeList into) throws IOException, DicomException {
-        try (InputStream in = new BufferedInputStream(stream, BUFFER); DicomInputStream dicom = new DicomInputStream(in)) {
+        try (InputStream in = new BufferedInputStream(stream, BUFFER);
+             DicomInputStream dicom = new DicomInputStream(in)) {
             return into.read(dicom, TagFromName.PixelData);
         }
     }

@@ -135,7 +135,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
                 .routeId("research")
                 .shutdownRunningTask(ShutdownRunningTask.CompleteCurrentTaskOnly)
                 .setProperty(PATH, constant(ProcessingPath.RESEARCH))
-                .process(this::readHeader)
+                .process(this::take)
                 .process(this::record)
                 .process(this::deidentify)
                 .choice()
@@ -160,7 +160,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
                 .routeId("clinical")
                 .shutdownRunningTask(ShutdownRunningTask.CompleteCurrentTaskOnly)
                 .setProperty(PATH, constant(ProcessingPath.CLINICAL))
-                .process(this::readHeader)
+                .process(this::take)
                 .process(this::score);
 
         // The model answers in its own time; the worker that sent an image went on to the next one meanwhile.
@@ -188,7 +188,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
      * finishing it (it crashed the node, or was cut off, each time) goes to the quarantine instead of being tried
      * again. Objects taken from the spool (after a restart, or when a path was full) have no header yet: read it.
      */
-    private void readHeader(Exchange exchange) throws Exception {
+    private void take(Exchange exchange) throws Exception {
         ReceivedObject object = exchange.getIn().getBody(ReceivedObject.class);
         ProcessingPath path = exchange.getProperty(PATH, ProcessingPath.class);
         int taken = spool.taken(object.file(), path);
@@ -282,7 +282,8 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
 
     private void deidentify(Exchange exchange) throws Exception {
         ReceivedObject object = exchange.getIn().getBody(ReceivedObject.class);
-        ResearchArchiver.Outcome outcome = metrics.deidentification().recordCallable(() -> research.archive(object.header().encoded()));
+        ResearchArchiver.Outcome outcome = metrics.deidentification()
+                .recordCallable(() -> research.archive(object.header().encoded()));
         if (outcome instanceof ResearchArchiver.Outcome.Refused refused) {
             quarantine.copyOnce(object.file(), refused.reason(), refused.detail());
         }
