@@ -89,7 +89,7 @@ public final class Node implements AutoCloseable {
                     new Archive(settings.archiveDir(), settings.scratchDir(), true), settings.dicom().aeTitle());
             Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir());
             ClinicalStudies studies = new ClinicalStudies(database.dataSource());
-            StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir());
+            StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir(), pseudonymizer::workspace);
             ClinicalPath clinical = new ClinicalPath(new Eligibility(screened,
                     settings.clinical().maxStudyAgeDays(), java.time.Clock.systemDefaultZone()),
                     new BodyPartNormalizer(), scorer, studies, workspace, pseudonymizer);

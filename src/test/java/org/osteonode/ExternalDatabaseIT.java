@@ -49,8 +49,9 @@ class ExternalDatabaseIT {
             assertThat(sentDuringOutage.successes()).as("the spool is durable without the database").isEqualTo(3);
             Poll.until(Duration.ofSeconds(30), "/health to report the outage",
                     () -> node.health().statusCode() == 503);
-            // Well past the 4 attempts of osteonode.pipeline.max-attempts: an outage must not quarantine.
-            assertQuarantineStaysEmpty(node, Duration.ofSeconds(5));
+            // 30 s down, well past the 4 attempts of osteonode.pipeline.max-attempts and the 30 s back-off cap: an
+            // outage must not quarantine, and the node must come back by itself.
+            assertQuarantineStaysEmpty(node, Duration.ofSeconds(30));
 
             server = startServer(pgData);
             Poll.until(Duration.ofSeconds(90), "all 6 recorded after the server came back",

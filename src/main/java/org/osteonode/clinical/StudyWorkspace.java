@@ -23,18 +23,23 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /**
  * What the report of a study needs and PostgreSQL must not hold: the patient and study attributes of the
  * study, and the identifiers of each scored image. Identified data, kept under {@code data-dir/clinical/}
- * (owner-only) per pseudonymous study key, until the study's report has been queued.
+ * (owner-only) until the study's report has been queued, in a folder per study and a file per image named not by
+ * their pseudonymous keys but by {@code names} of them (a keyed HMAC in its own domain,
+ * {@link org.osteonode.deid.Pseudonymizer#workspace}): the workspace cannot be joined to the research archive.
  */
 public final class StudyWorkspace {
 
     private final Path dir;
+    private final UnaryOperator<String> names;
 
-    public StudyWorkspace(Path dir) {
+    public StudyWorkspace(Path dir, UnaryOperator<String> names) {
         this.dir = dir;
+        this.names = names;
         try {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
@@ -49,7 +54,7 @@ public final class StudyWorkspace {
     /** Keeps the study's patient and study attributes (once) and the image's references and score. */
     public void add(String studyKey, String sopInstanceKey, AttributeList header, ScoredImage scored)
             throws IOException, DicomException {
-        Path study = Files.createDirectories(dir.resolve(studyKey));
+        Path study = Files.createDirectories(dir.resolve(names.apply(studyKey)));
         Path studyHeader = study.resolve("study.dcm");
         if (!Files.exists(studyHeader)) {
             AttributeList subset = new AttributeList();
@@ -74,13 +79,13 @@ public final class StudyWorkspace {
         try (Writer out = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
             image.store(out, null);
         }
-        Files.move(part, study.resolve(sopInstanceKey + ".image"), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(part, study.resolve(names.apply(sopInstanceKey) + ".image"), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Deletes what was kept for a study; returns whether there was anything. */
     public boolean forget(String studyKey) throws IOException {
-        Path study = dir.resolve(studyKey);
+        Path study = dir.resolve(names.apply(studyKey));
         if (!Files.isDirectory(study)) {
             return false;
         }
@@ -96,7 +101,8 @@ public final class StudyWorkspace {
     public AttributeList studyHeader(String studyKey) throws IOException, DicomException {
         AttributeList list = new AttributeList();
         try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(
-                Files.newInputStream(dir.resolve(studyKey).resolve("study.dcm"))), TransferSyntax.ExplicitVRLittleEndian,
+                Files.newInputStream(dir.resolve(names.apply(studyKey)).resolve("study.dcm"))),
+                TransferSyntax.ExplicitVRLittleEndian,
                 false)) {
             list.read(in);
         }
@@ -105,7 +111,7 @@ public final class StudyWorkspace {
 
     public List<ScoredImage> images(String studyKey) throws IOException {
         List<ScoredImage> images = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve(studyKey), "*.image")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve(names.apply(studyKey)), "*.image")) {
             for (Path file : files) {
                 Properties image = new Properties();
                 try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

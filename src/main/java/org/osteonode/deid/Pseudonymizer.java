@@ -78,6 +78,15 @@ public final class Pseudonymizer {
         return HexFormat.of().formatHex(digest, 0, 16);
     }
 
+    /**
+     * The name under which the clinical workspace keeps what belongs to a pseudonymous key (a study's folder, an
+     * image's file): 32 hex digits of its own HMAC, so that the identified workspace cannot be joined to the
+     * research archive or the database without the secret.
+     */
+    public String workspace(String key) {
+        return HexFormat.of().formatHex(hmac("workspace", key), 0, 16);
+    }
+
     /** The patient's date shift: 1 to {@code maxDays} days, the same for every object of that patient. */
     public int dateShiftDays(String issuerOfPatientId, String patientId, int maxDays) {
         byte[] digest = hmac("date-shift", issuerOfPatientId + "\u0000" + patientId);

@@ -73,6 +73,15 @@ class PseudonymizerTest {
     }
 
     @Test
+    void aWorkspaceNameIsTheKeyedHmacOfTheKeyInItsOwnDomain() {
+        Pseudonymizer pseudonymizer = new Pseudonymizer(SECRET);
+        ReferencePseudonyms reference = new ReferencePseudonyms(SECRET);
+        String studyKey = pseudonymizer.uid("1.2.826.0.1.3680043.8.498.1");
+
+        assertThat(pseudonymizer.workspace(studyKey)).isEqualTo(reference.workspace(studyKey)).hasSize(32);
+    }
+
+    @Test
     void noPseudonymIsAnUnkeyedHashOfItsInput() throws Exception {
         Pseudonymizer pseudonymizer = new Pseudonymizer(SECRET);
         String patient = pseudonymizer.patient("HOSP_A", "MRN12345");

@@ -93,7 +93,7 @@ class IndependentPathsIT {
         Quarantine quarantine = new Quarantine(settings.quarantineDir(), metrics);
         database = SharedPostgres.freshDatabase(temp.resolve("db"));
         ClinicalStudies studies = new ClinicalStudies(database.dataSource());
-        StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir());
+        StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir(), pseudonymizer::workspace);
         ClinicalPath clinical = new ClinicalPath(new Eligibility(Eligibility.screened(settings.clinical().bodyParts()), 0, java.time.Clock.systemDefaultZone()),
                 new BodyPartNormalizer(), frame -> modelAnswers.thenApply(answered -> {
                     scored.incrementAndGet();

@@ -39,6 +39,11 @@ public final class ReferencePseudonyms {
         return HexFormat.of().formatHex(hmac("patient", issuerOfPatientId + "\u0000" + patientId), 0, 16);
     }
 
+    /** The first 128 bits of HMAC("workspace", key), as 32 lower-case hex digits. */
+    public String workspace(String key) {
+        return HexFormat.of().formatHex(hmac("workspace", key), 0, 16);
+    }
+
     /** 1 + the first 64 bits of HMAC("date-shift", issuer 0x00 id), as a signed integer, floor-modulo maxDays. */
     public int dateShiftDays(String issuerOfPatientId, String patientId, int maxDays) {
         long value = ByteBuffer.wrap(hmac("date-shift", issuerOfPatientId + "\u0000" + patientId)).getLong();
