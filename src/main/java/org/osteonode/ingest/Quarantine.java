@@ -7,10 +7,16 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Objects osteonode could not process, kept for a person to look at: each {@code NAME.dcm} has a
@@ -78,10 +84,82 @@ public final class Quarantine {
         return quarantined(target, reason, detail);
     }
 
+    /** One quarantined object, as {@code bin/osteonode quarantine list} shows it. */
+    public record Entry(String name, String reason, String detail, Instant quarantinedAt, long bytes) {
+    }
+
+    /** What the quarantine holds, oldest first. */
+    public List<Entry> list() throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> objects = Files.newDirectoryStream(dir, "*.dcm")) {
+            for (Path object : objects) {
+                Map<String, String> reason = readReason(object);
+                Instant at = reason.containsKey("quarantined-at") ? Instant.parse(reason.get("quarantined-at"))
+                        : Files.getLastModifiedTime(object).toInstant();
+                entries.add(new Entry(object.getFileName().toString(), reason.getOrDefault("reason", "?"),
+                        reason.getOrDefault("detail", ""), at, Files.size(object)));
+            }
+        }
+        entries.sort(Comparator.comparing(Entry::quarantinedAt).thenComparing(Entry::name));
+        return entries;
+    }
+
+    /**
+     * Moves a quarantined object back into the spool, where the node (running, or at its next start) processes
+     * it again on both paths, e.g. once what failed it is fixed.
+     *
+     * @param name a name {@link #list} gave; nothing else (no path) is accepted
+     * @throws IllegalArgumentException no such object here
+     */
+    public Path release(String name, Spool spool) throws IOException {
+        Path object = dir.resolve(name).normalize();
+        if (!name.endsWith(".dcm") || !object.getParent().equals(dir.normalize()) || !Files.isRegularFile(object)) {
+            throw new IllegalArgumentException("no quarantined object named '" + name + "' (see: quarantine list)");
+        }
+        Path target = spool.dir().resolve(name);
+        Files.move(object, target, StandardCopyOption.ATOMIC_MOVE);
+        Spool.Fsync.DISK.directory(spool.dir());
+        Files.deleteIfExists(reasonFile(object));
+        log.info("event=quarantine.released file={}", name);
+        return target;
+    }
+
+    /** Deletes what was quarantined before {@code before}; returns how many objects. */
+    public int purge(Instant before) throws IOException {
+        int purged = 0;
+        for (Entry entry : list()) {
+            if (entry.quarantinedAt().isBefore(before)) {
+                Files.deleteIfExists(dir.resolve(entry.name()));
+                Files.deleteIfExists(reasonFile(dir.resolve(entry.name())));
+                purged++;
+            }
+        }
+        log.info("event=quarantine.purged objects={} before={}", purged, before);
+        return purged;
+    }
+
+    private static Map<String, String> readReason(Path object) throws IOException {
+        Map<String, String> fields = new HashMap<>();
+        Path reason = reasonFile(object);
+        if (Files.exists(reason)) {
+            for (String line : Files.readAllLines(reason, StandardCharsets.UTF_8)) {
+                int equals = line.indexOf('=');
+                if (equals > 0) {
+                    fields.put(line.substring(0, equals), line.substring(equals + 1));
+                }
+            }
+        }
+        return fields;
+    }
+
+    private static Path reasonFile(Path object) {
+        return object.resolveSibling(object.getFileName() + ".reason");
+    }
+
     private static void writeReason(Path target, String reason, String detail) throws IOException {
         String text = "reason=" + reason + "\ndetail=" + detail.replace('\n', ' ') + "\nquarantined-at="
                 + Instant.now() + "\n";
-        Files.writeString(target.resolveSibling(target.getFileName() + ".reason"), text, StandardCharsets.UTF_8);
+        Files.writeString(reasonFile(target), text, StandardCharsets.UTF_8);
     }
 
     private Path quarantined(Path target, String reason, String detail) throws IOException {
