@@ -74,6 +74,7 @@ public final class Node implements AutoCloseable {
         Spool spool = new Spool(settings.spoolDir(), settings.spoolMinFreeBytes());
         Quarantine quarantine = new Quarantine(settings.quarantineDir(), metrics);
         metrics.spoolBytes(spool::bytes);
+        metrics.spoolOldest(() -> oldestSeconds(spool));
         // Also clears what a crash left half-written; before the receiver opens its port.
         List<Path> pending = spool.pending();
 
@@ -140,6 +141,16 @@ public final class Node implements AutoCloseable {
             scorer.close();
             model.close();
             throw e;
+        }
+    }
+
+    private static long oldestSeconds(Spool spool) {
+        try {
+            return spool.oldestArrival()
+                    .map(arrival -> java.time.Duration.between(arrival, java.time.Instant.now()).toSeconds())
+                    .orElse(0L);
+        } catch (java.io.IOException e) {
+            return 0;
         }
     }
 

@@ -232,7 +232,8 @@ class NodeIT {
     void healthAndMetricsAreServed() throws Exception {
         assertThat(node.health().statusCode()).isEqualTo(200);
         assertThat(node.health().body()).contains("\"status\":\"UP\"").contains("\"database\":\"UP\"");
-        assertThat(node.metrics()).contains("osteonode_spool_bytes").contains("jvm_memory_used_bytes");
+        assertThat(node.metrics()).contains("osteonode_spool_bytes").contains("osteonode_spool_oldest_seconds")
+                .contains("jvm_memory_used_bytes");
     }
 
     @Test

@@ -74,9 +74,12 @@ public record Settings(
     /**
      * The two paths from the spool: how many objects each holds in memory (the rest wait in the spool), their
      * workers, and how failures are retried.
+     *
+     * @param staleAfter an object waiting in the spool longer than this is reported (WARN, and the gauge
+     *                   osteonode_spool_oldest_seconds shows it all the time)
      */
     public record Processing(int queueSize, int researchWorkers, int clinicalWorkers, int maxAttempts,
-            Duration retryDelay) {
+            Duration retryDelay, Duration staleAfter) {
     }
 
     /**

@@ -47,6 +47,7 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.clinical.workers", "");
         DEFAULTS.put("osteonode.pipeline.max-attempts", "4");
         DEFAULTS.put("osteonode.pipeline.retry-delay-ms", "500");
+        DEFAULTS.put("osteonode.spool.stale-minutes", "60");
         DEFAULTS.put("osteonode.deid.secret-file", "");
         DEFAULTS.put("osteonode.deid.retain-patient-characteristics", "true");
         DEFAULTS.put("osteonode.deid.retain-longitudinal-modified-dates", "true");
@@ -150,7 +151,8 @@ public final class SettingsLoader {
                         v.workers("osteonode.research.workers"),
                         v.workers("osteonode.clinical.workers"),
                         v.integer("osteonode.pipeline.max-attempts", 1, 100),
-                        Duration.ofMillis(v.integer("osteonode.pipeline.retry-delay-ms", 0, 3_600_000))),
+                        Duration.ofMillis(v.integer("osteonode.pipeline.retry-delay-ms", 0, 3_600_000)),
+                        Duration.ofMinutes(v.integer("osteonode.spool.stale-minutes", 1, 100_000))),
                 secretFile.isEmpty() ? dataDir.resolve("secret.key") : Path.of(secretFile),
                 new DeidOptions(
                         v.bool("osteonode.deid.retain-patient-characteristics"),

@@ -13,8 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -88,6 +90,25 @@ public final class Spool {
             // a file processed while we walk: the next scrape is exact again
         }
         return total;
+    }
+
+    /**
+     * When the oldest object still in the spool arrived (its name starts with its arrival in epoch
+     * milliseconds), or empty when the spool is empty.
+     */
+    public Optional<Instant> oldestArrival() throws IOException {
+        String oldest = null;
+        try (DirectoryStream<Path> objects = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path object : objects) {
+                String name = object.getFileName().toString();
+                if (name.matches("\\d{13}-.*") && (oldest == null || name.compareTo(oldest) < 0)) {
+                    oldest = name;
+                }
+            }
+        }
+        return oldest == null
+                ? Optional.empty()
+                : Optional.of(Instant.ofEpochMilli(Long.parseLong(oldest.substring(0, 13))));
     }
 
     public Entry create() throws IOException {

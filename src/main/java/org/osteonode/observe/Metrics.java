@@ -74,6 +74,13 @@ public final class Metrics {
         registry.counter("osteonode.sr.sent").increment();
     }
 
+    /** osteonode_spool_oldest_seconds: how long the oldest object in the spool has waited (0 when none). */
+    public void spoolOldest(Supplier<Number> seconds) {
+        Gauge.builder("osteonode.spool.oldest.seconds", () -> seconds.get().doubleValue())
+                .description("age of the oldest acknowledged object not yet processed by both paths")
+                .register(registry);
+    }
+
     /** osteonode_outbox_pending and osteonode_outbox_dead: what waits for the PACS, and what gave up. */
     public void outbox(Supplier<Number> pending, Supplier<Number> dead) {
         Gauge.builder("osteonode.outbox.pending", () -> pending.get().doubleValue())

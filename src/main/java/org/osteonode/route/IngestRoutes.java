@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The two independent paths from the spool. Research: read the header, count the receipt, de-identify into
@@ -87,6 +89,9 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
     /** An image the model answered for: its score, or why it has none. */
     record Scored(ReceivedObject object, ClinicalPath.Image image, Double score, Throwable failure) {
     }
+
+    /** How often the spool is checked for objects waiting longer than {@code osteonode.spool.stale-minutes}. */
+    private static final long STALE_CHECK_MILLIS = 10 * 60 * 1000;
 
     /** Takes of one object by one path, counted across restarts, before it is quarantined as a poison pill. */
     static final int TAKES_BEFORE_QUARANTINE = 5;
@@ -172,6 +177,11 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
         from(QUARANTINE)
                 .routeId("quarantine")
                 .process(this::quarantine);
+
+        // The sweeper: an object waiting far longer than processing takes means a path is stuck or failing.
+        from("timer:spool-watch?delay=" + STALE_CHECK_MILLIS + "&period=" + STALE_CHECK_MILLIS)
+                .routeId("spool-watch")
+                .process(exchange -> reportStale());
 
         // What the paths had no room for, and what was acknowledged before a restart, waits in the spool.
         from("timer:spool?period=" + SPOOL_SCAN_MILLIS)
@@ -300,6 +310,20 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
             batch.add(((ResearchArchiver.Outcome.Archived) ((Researched) each).outcome()).labels());
         }
         labels.write(batch);
+    }
+
+    private void reportStale() throws Exception {
+        Optional<Instant> oldest = spool.oldestArrival();
+        if (oldest.isPresent()) {
+            Duration waited = Duration.between(oldest.get(), Instant.now());
+            if (waited.compareTo(settings.staleAfter()) > 0) {
+                log.warn("event=spool.stale oldest_waited_minutes={} waiting={} research_waiting={} "
+                        + "clinical_waiting={} fix=\"a path is stuck or failing: see /health, the paths' WARN lines "
+                        + "and osteonode_quarantined_total; the objects are taken again every second\"",
+                        waited.toMinutes(), spool.waiting(null).size(), spool.waiting(ProcessingPath.RESEARCH).size(),
+                        spool.waiting(ProcessingPath.CLINICAL).size());
+            }
+        }
     }
 
     /** The research path's audit line (the pseudonymous key only), then the spool marker. */

@@ -118,6 +118,17 @@ class SpoolTest {
     }
 
     @Test
+    void theOldestArrivalIsReadFromTheNamesOfWhatWaits() throws Exception {
+        Spool spool = new Spool(temp, 0);
+        assertThat(spool.oldestArrival()).isEmpty();
+        Files.writeString(temp.resolve("1700000000000-000002.dcm"), "later");
+        Files.writeString(temp.resolve("1600000000000-000001.dcm"), "earlier");
+        Files.writeString(temp.resolve("1500000000000-000001.dcm.research"), ""); // a marker, not an object
+
+        assertThat(spool.oldestArrival()).contains(java.time.Instant.ofEpochMilli(1600000000000L));
+    }
+
+    @Test
     void markersOfObjectsThatAreGoneAreClearedAtStart() throws Exception {
         Spool spool = new Spool(temp, 0);
         Path kept = commit(spool);
