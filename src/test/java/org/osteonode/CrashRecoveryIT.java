@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteonode.testing.Dcmtk;
 import org.osteonode.testing.NodeProcess;
+import org.osteonode.testing.OrthancProcess;
 import org.osteonode.testing.Poll;
 import org.osteonode.testing.SyntheticDicom;
 
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -167,6 +170,98 @@ class CrashRecoveryIT {
                 assertThat(incoming).as("no partial object left behind").isEmpty();
             }
         }
+    }
+
+    @Test
+    void killMinus9DuringSendersStillGivesEveryStudyAReportOfEveryAcknowledgedImage() throws Exception {
+        Path dataDir = temp.resolve("node");
+        Map<String, List<Path>> studies = new LinkedHashMap<>();
+        for (int sender = 0; sender < 2; sender++) {
+            String study = SyntheticDicom.newUid();
+            List<Path> files = new ArrayList<>();
+            for (int i = 1; i <= 8; i++) {
+                files.add(SyntheticDicom.radiograph().study(study).instance(i).size(1024, 768)
+                        .write(temp.resolve("reports/" + sender + "/" + i + ".dcm")));
+            }
+            studies.put(study, files);
+        }
+        List<Path> acknowledged = new ArrayList<>();
+        try (OrthancProcess orthanc = new OrthancProcess(temp.resolve("orthanc")).start()) {
+            try (NodeProcess node = reportingNode(dataDir, orthanc).start()) {
+                java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(2);
+                List<java.util.concurrent.Future<Dcmtk.Result>> results = new ArrayList<>();
+                for (List<Path> files : studies.values()) {
+                    results.add(senders.submit(() -> Dcmtk.storescu(node.dicomPort(), "STORESCU", files)));
+                }
+                Poll.until(Duration.ofSeconds(60), "some objects acknowledged",
+                        () -> node.spoolObjects().size() + node.count("select count(*) from instance") >= 4);
+                node.kill();
+                for (java.util.concurrent.Future<Dcmtk.Result> result : results) {
+                    acknowledged.addAll(acknowledgedFiles(result.get().output()));
+                }
+                senders.shutdown();
+            }
+            try (NodeProcess restarted = reportingNode(dataDir, orthanc).start()) {
+                for (Map.Entry<String, List<Path>> study : studies.entrySet()) {
+                    List<String> expected = new ArrayList<>();
+                    for (Path file : study.getValue()) {
+                        if (acknowledged.contains(file)) {
+                            expected.add(sopInstanceUid(file));
+                        }
+                    }
+                    if (expected.isEmpty()) {
+                        continue;
+                    }
+                    Poll.until(Duration.ofSeconds(120), "a report of study " + study.getKey() + " naming its "
+                            + expected.size() + " acknowledged images", () -> reportsOf(orthanc, study.getKey())
+                            .stream().anyMatch(referenced -> referenced.containsAll(expected)));
+                }
+            }
+        }
+    }
+
+    private static NodeProcess reportingNode(Path dataDir, OrthancProcess orthanc) {
+        return new NodeProcess(dataDir)
+                .with("osteonode.pacs.host", "localhost")
+                .with("osteonode.pacs.port", Integer.toString(orthanc.dicomPort()))
+                .with("osteonode.pacs.ae-title", OrthancProcess.AE_TITLE)
+                .with("osteonode.study.stable-seconds", "2");
+    }
+
+    /** For each report of the study in Orthanc, the SOP Instance UIDs it references. */
+    private static List<List<String>> reportsOf(OrthancProcess orthanc, String study) throws Exception {
+        List<List<String>> reports = new ArrayList<>();
+        for (byte[] bytes : orthanc.instancesOfModality("SR")) {
+            com.pixelmed.dicom.AttributeList report = new com.pixelmed.dicom.AttributeList();
+            report.read(new com.pixelmed.dicom.DicomInputStream(new java.io.ByteArrayInputStream(bytes)));
+            if (!com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(report,
+                    com.pixelmed.dicom.TagFromName.StudyInstanceUID).equals(study)) {
+                continue;
+            }
+            List<String> referenced = new ArrayList<>();
+            var evidence = (com.pixelmed.dicom.SequenceAttribute) report
+                    .get(com.pixelmed.dicom.TagFromName.CurrentRequestedProcedureEvidenceSequence);
+            for (int s = 0; s < evidence.getNumberOfItems(); s++) {
+                var series = (com.pixelmed.dicom.SequenceAttribute) evidence.getItem(s).getAttributeList()
+                        .get(com.pixelmed.dicom.TagFromName.ReferencedSeriesSequence);
+                for (int i = 0; i < series.getNumberOfItems(); i++) {
+                    var sops = (com.pixelmed.dicom.SequenceAttribute) series.getItem(i).getAttributeList()
+                            .get(com.pixelmed.dicom.TagFromName.ReferencedSOPSequence);
+                    for (int j = 0; j < sops.getNumberOfItems(); j++) {
+                        referenced.add(com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(
+                                sops.getItem(j).getAttributeList(), com.pixelmed.dicom.TagFromName.ReferencedSOPInstanceUID));
+                    }
+                }
+            }
+            reports.add(referenced);
+        }
+        return reports;
+    }
+
+    private static String sopInstanceUid(Path file) throws Exception {
+        com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+        list.read(file.toFile());
+        return com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list, com.pixelmed.dicom.TagFromName.SOPInstanceUID);
     }
 
     /** The files storescu -v reports a Success response for. */

@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * Objects osteonode could not process, kept for a person to look at: each {@code NAME.dcm} has a
- * {@code NAME.dcm.reason} beside it saying what went wrong. Reasons and details never hold PHI.
+ * {@code NAME.dcm.reason} beside it saying what went wrong, written after the object is whole in place.
+ * Reasons and details never hold PHI.
  */
 public final class Quarantine {
     private static final Logger log = LoggerFactory.getLogger(Quarantine.class);
@@ -50,8 +51,8 @@ public final class Quarantine {
      */
     public Path put(Path object, String reason, String detail) throws IOException {
         Path target = dir.resolve(object.getFileName());
-        writeReason(target, reason, detail);
         Files.move(object, target, StandardCopyOption.ATOMIC_MOVE);
+        writeReason(target, reason, detail);
         return quarantined(target, reason, detail);
     }
 
@@ -66,12 +67,15 @@ public final class Quarantine {
         if (Files.exists(target)) {
             return false;
         }
-        writeReason(target, reason, detail);
+        Path part = Files.createTempFile(dir, "." + object.getFileName(), ".part");
+        Files.copy(object, part, StandardCopyOption.REPLACE_EXISTING);
         try {
-            Files.copy(object, target);
+            Files.move(part, target); // whole or not at all; fails if the other path got here first
         } catch (java.nio.file.FileAlreadyExistsException e) {
+            Files.deleteIfExists(part);
             return false;
         }
+        writeReason(target, reason, detail);
         quarantined(target, reason, detail);
         return true;
     }
@@ -79,8 +83,10 @@ public final class Quarantine {
     /** As {@link #put}, but leaves the original where it is (offline de-identification of a folder). */
     public Path copy(Path object, String name, String reason, String detail) throws IOException {
         Path target = dir.resolve(name);
+        Path part = Files.createTempFile(dir, "." + name, ".part");
+        Files.copy(object, part, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         writeReason(target, reason, detail);
-        Files.copy(object, target, StandardCopyOption.REPLACE_EXISTING);
         return quarantined(target, reason, detail);
     }
 
@@ -156,10 +162,13 @@ public final class Quarantine {
         return object.resolveSibling(object.getFileName() + ".reason");
     }
 
+    /** After the object is in place, and whole or not at all: a reason file seen means its object is there. */
     private static void writeReason(Path target, String reason, String detail) throws IOException {
         String text = "reason=" + reason + "\ndetail=" + detail.replace('\n', ' ') + "\nquarantined-at="
                 + Instant.now() + "\n";
-        Files.writeString(reasonFile(target), text, StandardCharsets.UTF_8);
+        Path part = target.resolveSibling("." + target.getFileName() + ".reason.part");
+        Files.writeString(part, text, StandardCharsets.UTF_8);
+        Files.move(part, reasonFile(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private Path quarantined(Path target, String reason, String detail) throws IOException {
