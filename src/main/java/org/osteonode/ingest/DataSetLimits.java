@@ -120,6 +120,10 @@ final class DataSetLimits {
             }
             int tag = readTag();
             if (tag == ITEM_DELIMITER) {
+                if (topLevel) {
+                    // it would end the walk early and leave the rest of the file unchecked
+                    throw new UnreadableObjectException("an item delimiter outside any item");
+                }
                 in.skipExactly(4);
                 return;
             }

@@ -102,6 +102,17 @@ class DataSetLimitsTest {
     }
 
     @Test
+    void anItemDelimiterOutsideAnyItemCannotEndTheWalkEarly() throws Exception {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        data.writeBytes(new byte[] {(byte) 0xFE, (byte) 0xFF, 0x0D, (byte) 0xE0, 0, 0, 0, 0});
+        data.writeBytes(new byte[] {0x09, 0x00, 0x10, 0x10, 'O', 'B', 0, 0}); // then a 2 GiB claim
+        data.writeBytes(le32(0x7FFFFFF0L));
+
+        assertThatThrownBy(() -> DataSetLimits.check(file(EXPLICIT_LE, data.toByteArray())))
+                .isInstanceOf(UnreadableObjectException.class).hasMessageContaining("item delimiter outside");
+    }
+
+    @Test
     void aFileThatEndsInsideAnElementIsRefused() throws Exception {
         byte[] data = {0x10, 0x00, 0x10, 0x00, 'P', 'N', 10, 0, 'D', 'O'};
 
