@@ -5,7 +5,6 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.ContentItem;
 import com.pixelmed.dicom.ContentItemFactory;
 import com.pixelmed.dicom.DicomInputStream;
-import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.StructuredReport;
 import com.pixelmed.dicom.TagFromName;
 import org.junit.jupiter.api.Test;
@@ -26,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.osteonode.testing.SrReferences.referencedInstances;
 
 /**
  * The whole clinical path: dcmtk sends a lumbar spine study, a chest and a hand to osteonode; Orthanc, the
@@ -267,24 +267,6 @@ class ClinicalPathIT {
             collect((ContentItem) item.getChildAt(i), codeValue, found);
         }
     }
-
-    private static List<String> referencedInstances(AttributeList report) {
-        List<String> uids = new ArrayList<>();
-        SequenceAttribute evidence = (SequenceAttribute) report.get(TagFromName.CurrentRequestedProcedureEvidenceSequence);
-        for (int s = 0; s < evidence.getNumberOfItems(); s++) {
-            SequenceAttribute series = (SequenceAttribute) evidence.getItem(s).getAttributeList()
-                    .get(TagFromName.ReferencedSeriesSequence);
-            for (int i = 0; i < series.getNumberOfItems(); i++) {
-                SequenceAttribute sops = (SequenceAttribute) series.getItem(i).getAttributeList()
-                        .get(TagFromName.ReferencedSOPSequence);
-                for (int j = 0; j < sops.getNumberOfItems(); j++) {
-                    uids.add(value(sops.getItem(j).getAttributeList(), TagFromName.ReferencedSOPInstanceUID));
-                }
-            }
-        }
-        return uids;
-    }
-
     private static String value(AttributeList list, com.pixelmed.dicom.AttributeTag tag) {
         return Attribute.getSingleStringValueOrEmptyString(list, tag).trim();
     }

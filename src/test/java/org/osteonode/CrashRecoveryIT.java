@@ -6,6 +6,7 @@ import org.osteonode.testing.Dcmtk;
 import org.osteonode.testing.NodeProcess;
 import org.osteonode.testing.OrthancProcess;
 import org.osteonode.testing.Poll;
+import org.osteonode.testing.SrReferences;
 import org.osteonode.testing.SyntheticDicom;
 
 import java.nio.file.Files;
@@ -134,20 +135,7 @@ class CrashRecoveryIT {
         }
         List<Path> acknowledged = new ArrayList<>();
         try (NodeProcess node = new NodeProcess(dataDir).start()) {
-            java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
-            List<java.util.concurrent.Future<Dcmtk.Result>> results = new ArrayList<>();
-            for (List<Path> files : perSender) {
-                results.add(senders.submit(() -> Dcmtk.storescu(node.dicomPort(), "STORESCU", files)));
-            }
-            Poll.until(Duration.ofSeconds(60), "some objects acknowledged",
-                    () -> node.metrics().contains("osteonode_instances_received_total")
-                            && !node.metrics().contains("osteonode_instances_received_total 0.0")
-                            && node.spoolObjects().size() + node.count("select count(*) from instance") >= 8);
-            node.kill(); // mid-transfer: some senders are cut off
-            for (java.util.concurrent.Future<Dcmtk.Result> result : results) {
-                acknowledged.addAll(acknowledgedFiles(result.get().output()));
-            }
-            senders.shutdown();
+            acknowledged.addAll(sendThenKill(node, perSender, 8));
         }
         assertThat(acknowledged).as("some, not all, were acknowledged before the kill").isNotEmpty().hasSizeLessThan(60);
         System.out.printf("kill -9 under 4 senders: %d of 60 objects acknowledged before the kill%n", acknowledged.size());
@@ -188,18 +176,7 @@ class CrashRecoveryIT {
         List<Path> acknowledged = new ArrayList<>();
         try (OrthancProcess orthanc = new OrthancProcess(temp.resolve("orthanc")).start()) {
             try (NodeProcess node = reportingNode(dataDir, orthanc).start()) {
-                java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(2);
-                List<java.util.concurrent.Future<Dcmtk.Result>> results = new ArrayList<>();
-                for (List<Path> files : studies.values()) {
-                    results.add(senders.submit(() -> Dcmtk.storescu(node.dicomPort(), "STORESCU", files)));
-                }
-                Poll.until(Duration.ofSeconds(60), "some objects acknowledged",
-                        () -> node.spoolObjects().size() + node.count("select count(*) from instance") >= 4);
-                node.kill();
-                for (java.util.concurrent.Future<Dcmtk.Result> result : results) {
-                    acknowledged.addAll(acknowledgedFiles(result.get().output()));
-                }
-                senders.shutdown();
+                acknowledged.addAll(sendThenKill(node, new ArrayList<>(studies.values()), 4));
             }
             try (NodeProcess restarted = reportingNode(dataDir, orthanc).start()) {
                 for (Map.Entry<String, List<Path>> study : studies.entrySet()) {
@@ -238,22 +215,7 @@ class CrashRecoveryIT {
                     com.pixelmed.dicom.TagFromName.StudyInstanceUID).equals(study)) {
                 continue;
             }
-            List<String> referenced = new ArrayList<>();
-            var evidence = (com.pixelmed.dicom.SequenceAttribute) report
-                    .get(com.pixelmed.dicom.TagFromName.CurrentRequestedProcedureEvidenceSequence);
-            for (int s = 0; s < evidence.getNumberOfItems(); s++) {
-                var series = (com.pixelmed.dicom.SequenceAttribute) evidence.getItem(s).getAttributeList()
-                        .get(com.pixelmed.dicom.TagFromName.ReferencedSeriesSequence);
-                for (int i = 0; i < series.getNumberOfItems(); i++) {
-                    var sops = (com.pixelmed.dicom.SequenceAttribute) series.getItem(i).getAttributeList()
-                            .get(com.pixelmed.dicom.TagFromName.ReferencedSOPSequence);
-                    for (int j = 0; j < sops.getNumberOfItems(); j++) {
-                        referenced.add(com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(
-                                sops.getItem(j).getAttributeList(), com.pixelmed.dicom.TagFromName.ReferencedSOPInstanceUID));
-                    }
-                }
-            }
-            reports.add(referenced);
+            reports.add(SrReferences.referencedInstances(report));
         }
         return reports;
     }
@@ -262,6 +224,32 @@ class CrashRecoveryIT {
         com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
         list.read(file.toFile());
         return com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list, com.pixelmed.dicom.TagFromName.SOPInstanceUID);
+    }
+
+    /**
+     * One storescu per list, all at once; kill -9 of the node once it has acknowledged something and holds at
+     * least {@code atLeast} objects (mid-transfer: some senders are cut off). Returns the files the senders heard
+     * Success for.
+     */
+    private static List<Path> sendThenKill(NodeProcess node, List<List<Path>> perSender, int atLeast)
+            throws Exception {
+        java.util.concurrent.ExecutorService senders =
+                java.util.concurrent.Executors.newFixedThreadPool(perSender.size());
+        List<java.util.concurrent.Future<Dcmtk.Result>> results = new ArrayList<>();
+        for (List<Path> files : perSender) {
+            results.add(senders.submit(() -> Dcmtk.storescu(node.dicomPort(), "STORESCU", files)));
+        }
+        Poll.until(Duration.ofSeconds(60), "some objects acknowledged",
+                () -> node.metrics().contains("osteonode_instances_received_total")
+                        && !node.metrics().contains("osteonode_instances_received_total 0.0")
+                        && node.spoolObjects().size() + node.count("select count(*) from instance") >= atLeast);
+        node.kill();
+        List<Path> acknowledged = new ArrayList<>();
+        for (java.util.concurrent.Future<Dcmtk.Result> result : results) {
+            acknowledged.addAll(acknowledgedFiles(result.get().output()));
+        }
+        senders.shutdown();
+        return acknowledged;
     }
 
     /** The files storescu -v reports a Success response for. */

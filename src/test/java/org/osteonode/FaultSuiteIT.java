@@ -2,8 +2,6 @@ package org.osteonode;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomInputStream;
-import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
@@ -19,12 +17,10 @@ import org.osteonode.testing.Poll;
 import org.osteonode.testing.RawPeer;
 import org.osteonode.testing.SyntheticDicom;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +146,7 @@ class FaultSuiteIT {
         // --- C-STORE of broken objects: a failure status (Error Comment says why), nothing acknowledged -----
         SyntheticDicom good = SyntheticDicom.radiograph().size(64, 64);
         expectStatus("SOP Class not the context's", 0x0122, peer -> store(peer, DX_CONTEXT,
-                SOPClass.ComputedRadiographyImageStorage, SyntheticDicom.newUid(), implicit(good.attributes())));
+                SOPClass.ComputedRadiographyImageStorage, SyntheticDicom.newUid(), RawPeer.implicitLittleEndian(good.attributes())));
         expectStatus("a data set of garbage", 0xC000, peer -> store(peer, DX_CONTEXT, DX, SyntheticDicom.newUid(),
                 "not a data set at all, just text".repeat(10).getBytes()));
         expectStatus("an element claiming 2 GiB", 0xC000, peer -> store(peer, DX_CONTEXT, DX, SyntheticDicom.newUid(),
@@ -160,16 +156,15 @@ class FaultSuiteIT {
         expectStatus("an undefined length on a text element", 0xC000, peer -> store(peer, DX_CONTEXT, DX,
                 SyntheticDicom.newUid(), concat(new byte[] {0x10, 0x00, 0x10, 0x00}, le32(0xFFFFFFFFL))));
         expectStatus("Pixel Data shorter than Rows x Columns", 0xC000,
-                peer -> storeObject(peer, DX_CONTEXT, shortPixels(), IMPLICIT_LITTLE_ENDIAN));
+                peer -> storeObject(peer, DX_CONTEXT, shortPixels()));
         expectStatus("no Study Instance UID", 0xC000, peer -> {
             AttributeList list = SyntheticDicom.radiograph().size(32, 32).withoutStudyInstanceUid().attributes();
-            return storeObject(peer, DX_CONTEXT, list, IMPLICIT_LITTLE_ENDIAN);
+            return storeObject(peer, DX_CONTEXT, list);
         });
         expectStatus("a SOP Instance UID other than the command's", 0xC000, peer -> store(peer, DX_CONTEXT, DX,
-                SyntheticDicom.newUid(), implicit(SyntheticDicom.radiograph().size(32, 32).attributes())));
+                SyntheticDicom.newUid(), RawPeer.implicitLittleEndian(SyntheticDicom.radiograph().size(32, 32).attributes())));
         expectStatus("an object over osteonode.dicom.max-object-mb", 0xA700,
-                peer -> storeObject(peer, DX_CONTEXT, SyntheticDicom.radiograph().size(2048, 1536).attributes(),
-                        IMPLICIT_LITTLE_ENDIAN));
+                peer -> storeObject(peer, DX_CONTEXT, SyntheticDicom.radiograph().size(2048, 1536).attributes()));
         expectStatus("a deflate bomb", 0xC000, peer -> store(peer, DEFLATED_CONTEXT, DX, SyntheticDicom.newUid(),
                 deflateBomb()));
         expectStatus("a deflated data set that is not deflate", 0xC000, peer -> store(peer, DEFLATED_CONTEXT, DX,
@@ -189,8 +184,7 @@ class FaultSuiteIT {
             return CLOSED;
         });
         expectStatus("a good object (control)", 0x0000,
-                peer -> storeObject(peer, DX_CONTEXT, SyntheticDicom.radiograph().size(64, 64).attributes(),
-                        IMPLICIT_LITTLE_ENDIAN));
+                peer -> storeObject(peer, DX_CONTEXT, SyntheticDicom.radiograph().size(64, 64).attributes()));
 
         assertThat(outcomes).as("cases run").hasSizeGreaterThanOrEqualTo(40);
         outcomes.forEach((name, answer) -> System.out.printf("fault suite: %-60s %s%n", name, answer));
@@ -287,27 +281,13 @@ class FaultSuiteIT {
             }
         }
         assertThat(peer.nextPdu()).as("the C-STORE response").isEqualTo(P_DATA_TF);
-        AttributeList response = new AttributeList();
-        byte[] body = peer.lastBody();
-        response.read(new DicomInputStream(new ByteArrayInputStream(body, 6, body.length - 6),
-                TransferSyntax.ImplicitVRLittleEndian, false));
-        return Attribute.getSingleIntegerValueOrDefault(response, TagFromName.Status, -1);
+        return Attribute.getSingleIntegerValueOrDefault(peer.lastCommand(), TagFromName.Status, -1);
     }
 
-    private static int storeObject(RawPeer peer, int context, AttributeList list, String transferSyntax)
-            throws Exception {
+    private static int storeObject(RawPeer peer, int context, AttributeList list) throws Exception {
         String sopClass = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SOPClassUID);
         String sopInstance = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SOPInstanceUID);
-        return store(peer, context, sopClass, sopInstance, implicit(list));
-    }
-
-    private static byte[] implicit(AttributeList list) throws Exception {
-        list.removeMetaInformationHeaderAttributes();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DicomOutputStream out = new DicomOutputStream(bytes, null, TransferSyntax.ImplicitVRLittleEndian);
-        list.write(out);
-        out.close();
-        return bytes.toByteArray();
+        return store(peer, context, sopClass, sopInstance, RawPeer.implicitLittleEndian(list));
     }
 
     private static AttributeList shortPixels() throws Exception {
@@ -321,7 +301,7 @@ class FaultSuiteIT {
         SyntheticDicom.putShort(command, TagFromName.CommandField, 0x0020);
         SyntheticDicom.putShort(command, TagFromName.MessageID, 1);
         SyntheticDicom.putShort(command, TagFromName.CommandDataSetType, 0x0101);
-        return implicit(command);
+        return RawPeer.implicitLittleEndian(command);
     }
 
     /** Content Sequences nested {@code depth} deep, implicit VR, undefined lengths, never closed. */

@@ -2,11 +2,8 @@ package org.osteonode.ingest;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomInputStream;
-import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
-import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.network.CEchoRequestCommandMessage;
 import com.pixelmed.network.CStoreRequestCommandMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -20,8 +17,6 @@ import org.osteonode.testing.Ports;
 import org.osteonode.testing.RawPeer;
 import org.osteonode.testing.SyntheticDicom;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,10 +151,10 @@ class HostilePeerIT {
             // the command says DX on the CR context; the data set is a DX
             peer.send(RawPeer.pData(1, true, true, new CStoreRequestCommandMessage(
                     SOPClass.DigitalXRayImageStorageForPresentation, image.sopInstanceUid()).getBytes()));
-            peer.send(RawPeer.pData(1, false, true, implicitLittleEndian(image.attributes())));
+            peer.send(RawPeer.pData(1, false, true, RawPeer.implicitLittleEndian(image.attributes())));
 
             assertThat(peer.nextPdu()).isEqualTo(P_DATA_TF);
-            AttributeList response = command(peer.lastBody());
+            AttributeList response = peer.lastCommand();
             assertThat(Attribute.getSingleIntegerValueOrDefault(response, TagFromName.Status, -1)).isEqualTo(0x0122);
             assertThat(Attribute.getSingleStringValueOrEmptyString(response, TagFromName.ErrorComment))
                     .contains("abstract syntax");
@@ -192,22 +187,5 @@ class HostilePeerIT {
         assertThat(peer.associate("STORESCU", "OSTEONODE", MAX_PDU,
                 new RawPeer.PresentationContext(1, VERIFICATION, IMPLICIT_LITTLE_ENDIAN))).isEqualTo(A_ASSOCIATE_AC);
         return peer;
-    }
-
-    private static byte[] implicitLittleEndian(AttributeList list) throws Exception {
-        list.removeMetaInformationHeaderAttributes();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DicomOutputStream out = new DicomOutputStream(bytes, null, TransferSyntax.ImplicitVRLittleEndian);
-        list.write(out);
-        out.close();
-        return bytes.toByteArray();
-    }
-
-    /** The command set of a P-DATA-TF body holding one PDV. */
-    private static AttributeList command(byte[] pData) throws Exception {
-        AttributeList list = new AttributeList();
-        list.read(new DicomInputStream(new ByteArrayInputStream(pData, 6, pData.length - 6),
-                TransferSyntax.ImplicitVRLittleEndian, false));
-        return list;
     }
 }

@@ -1,9 +1,6 @@
 package org.osteonode.route;
 
-import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.SequenceAttribute;
-import com.pixelmed.dicom.TagFromName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.osteonode.testing.SrReferences.referencedInstances;
 
 /**
  * The receiver, both paths and a real PostgreSQL in one JVM, with a model that does not answer until the test
@@ -143,25 +141,6 @@ class IndependentPathsIT {
         report.read(outbox.due(1).get(0).file().toFile());
         assertThat(referencedInstances(report)).hasSize(OBJECTS).doesNotHaveDuplicates();
     }
-
-    private static List<String> referencedInstances(AttributeList report) {
-        List<String> uids = new ArrayList<>();
-        SequenceAttribute evidence = (SequenceAttribute) report.get(TagFromName.CurrentRequestedProcedureEvidenceSequence);
-        for (int s = 0; s < evidence.getNumberOfItems(); s++) {
-            SequenceAttribute series = (SequenceAttribute) evidence.getItem(s).getAttributeList()
-                    .get(TagFromName.ReferencedSeriesSequence);
-            for (int i = 0; i < series.getNumberOfItems(); i++) {
-                SequenceAttribute sops = (SequenceAttribute) series.getItem(i).getAttributeList()
-                        .get(TagFromName.ReferencedSOPSequence);
-                for (int j = 0; j < sops.getNumberOfItems(); j++) {
-                    uids.add(Attribute.getSingleStringValueOrEmptyString(sops.getItem(j).getAttributeList(),
-                            TagFromName.ReferencedSOPInstanceUID));
-                }
-            }
-        }
-        return uids;
-    }
-
     private long count(String sql) throws Exception {
         try (Connection connection = database.dataSource().getConnection();
              ResultSet row = connection.createStatement().executeQuery(sql)) {

@@ -1,5 +1,12 @@
 package org.osteonode.testing;
 
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.DicomOutputStream;
+import com.pixelmed.dicom.TransferSyntax;
+
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -75,6 +82,24 @@ public final class RawPeer implements AutoCloseable {
 
     public byte[] lastBody() {
         return lastBody;
+    }
+
+    /** The command set of the last P-DATA-TF, which holds one PDV (a C-ECHO or C-STORE response). */
+    public AttributeList lastCommand() throws IOException, DicomException {
+        AttributeList list = new AttributeList();
+        list.read(new DicomInputStream(new ByteArrayInputStream(lastBody, 6, lastBody.length - 6),
+                TransferSyntax.ImplicitVRLittleEndian, false));
+        return list;
+    }
+
+    /** A data set or command set as a peer sends it: implicit VR little endian, no File Meta Information. */
+    public static byte[] implicitLittleEndian(AttributeList list) throws IOException, DicomException {
+        list.removeMetaInformationHeaderAttributes();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DicomOutputStream out = new DicomOutputStream(bytes, null, TransferSyntax.ImplicitVRLittleEndian);
+        list.write(out);
+        out.close();
+        return bytes.toByteArray();
     }
 
     /** A-ASSOCIATE-RQ, then the node's answer: the PDU type (A-ASSOCIATE-AC, -RJ, A-ABORT) or CLOSED. */
