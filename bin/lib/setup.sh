@@ -2,8 +2,9 @@
 # Sourced, not run. Expects $root (the checkout) to be set.
 
 # Debian packages each command needs. The JDK builds and runs osteonode; PixelMed and its JPEG Lossless
-# decoder come from Debian.
-runtime_packages=(openjdk-17-jdk-headless libpixelmed-java libpixelmed-imageio-java curl ca-certificates unzip util-linux)
+# decoder come from Debian; so does the PostgreSQL server the node runs as its child (apt keeps it patched).
+runtime_packages=(openjdk-17-jdk-headless libpixelmed-java libpixelmed-imageio-java curl ca-certificates unzip util-linux
+  postgresql)
 # The real peers the tests talk to: dcmtk (storescu/echoscu/storescp, and the JPEG, JPEG-LS and RLE encoders),
 # Orthanc (a PACS), dicom3tools (dciodvfy), GDCM's tools (gdcmconv, the JPEG 2000 encoder).
 test_packages=(dcmtk orthanc dicom3tools libgdcm-tools)

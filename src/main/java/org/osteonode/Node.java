@@ -82,6 +82,7 @@ public final class Node implements AutoCloseable {
         OnnxModel model = OnnxModel.load(inference.modelDir(), inference.provider(), inference.batchSize());
         ModelScorer scorer = ModelScorer.of(model, inference.maxWait(), metrics);
         Database database = Database.open(settings);
+        database.embedded().ifPresent(server -> metrics.databaseRestarts(server::restarts));
         Pipeline pipeline = null;
         StorageScp scp = null;
         try {

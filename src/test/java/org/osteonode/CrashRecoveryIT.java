@@ -27,22 +27,98 @@ class CrashRecoveryIT {
     Path temp;
 
     @Test
-    void acknowledgedObjectsWaitingForTheDatabaseSurviveKillMinus9() throws Exception {
+    void acknowledgedObjectsSurviveTheDatabaseAndThenTheNodeKilledMinus9() throws Exception {
         String study = SyntheticDicom.newUid();
         List<Path> files = study(study);
         Path dataDir = temp.resolve("node");
         try (NodeProcess node = new NodeProcess(dataDir).start()) {
-            // With its database gone, the node still acknowledges (the spool is durable) but cannot record.
+            // The database killed: the node still acknowledges (the spool is durable) while it starts it again,
+            // and is itself killed before it may have recorded everything.
             killEmbeddedPostgres(dataDir);
             Dcmtk.Result sent = Dcmtk.storescu(node.dicomPort(), "STORESCU", files);
             assertThat(sent.successes()).as(sent.output()).isEqualTo(OBJECTS);
-            assertThat(node.spoolObjects()).hasSize(OBJECTS);
 
             node.kill();
         }
 
         try (NodeProcess restarted = new NodeProcess(dataDir).start()) {
             assertAllRecorded(restarted, study);
+        }
+    }
+
+    @Test
+    void killMinus9OfTheDatabaseUnderFourSendersIsRecoveredByTheNodeAloneLosingAndRepeatingNothing() throws Exception {
+        Path dataDir = temp.resolve("node");
+        Map<String, List<Path>> studies = new LinkedHashMap<>();
+        for (int sender = 0; sender < 4; sender++) {
+            String study = SyntheticDicom.newUid();
+            List<Path> files = new ArrayList<>();
+            for (int i = 1; i <= 10; i++) {
+                files.add(SyntheticDicom.radiograph().study(study).instance(i).size(1024, 768)
+                        .write(temp.resolve("db-kill/" + sender + "/" + i + ".dcm")));
+            }
+            studies.put(study, files);
+        }
+        try (OrthancProcess orthanc = new OrthancProcess(temp.resolve("orthanc")).start();
+             NodeProcess node = reportingNode(dataDir, orthanc).start()) {
+            java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<Dcmtk.Result>> results = new ArrayList<>();
+            for (List<Path> files : studies.values()) {
+                results.add(senders.submit(() -> Dcmtk.storescu(node.dicomPort(), "STORESCU", files)));
+            }
+            Poll.until(Duration.ofSeconds(60), "some objects recorded",
+                    () -> node.count("select count(*) from instance") >= 4);
+            java.util.Set<String> healthSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread healthWatch = new Thread(() -> {
+                while (watching.get()) {
+                    try {
+                        var health = node.health();
+                        healthSeen.add(health.statusCode() + " " + health.body());
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        healthSeen.add(e.toString());
+                    }
+                }
+            });
+            healthWatch.start();
+            killEmbeddedPostgres(dataDir);
+            for (java.util.concurrent.Future<Dcmtk.Result> result : results) {
+                assertThat(result.get().successes()).as("received while the database was down").isEqualTo(10);
+            }
+            senders.shutdown();
+
+            Poll.until(Duration.ofSeconds(60), "the node to start its database again",
+                    () -> node.log().contains("event=database.restarted"));
+            watching.set(false);
+            healthWatch.join();
+            System.out.println("health while the database restarted: " + healthSeen);
+            assertThat(healthSeen).as("/health said the database was down meanwhile")
+                    .anyMatch(seen -> seen.startsWith("503 ") && seen.contains("\"database\":\"DOWN\""));
+            Poll.until(Duration.ofSeconds(90), "the spool to be released", () -> node.spoolObjects().isEmpty());
+            assertThat(node.health().statusCode()).isEqualTo(200);
+            assertThat(node.metrics()).contains("osteonode_database_restarts 1.0");
+            for (Map.Entry<String, List<Path>> study : studies.entrySet()) {
+                List<String> expected = new ArrayList<>();
+                for (Path file : study.getValue()) {
+                    String uid = sopInstanceUid(file);
+                    expected.add(uid);
+                    String key = node.pseudonymizer().uid(uid);
+                    assertThat(node.count("select count(*) from instance where sop_instance_key = '" + key + "'"))
+                            .as("recorded once: " + file).isEqualTo(1);
+                    try (var archived = Files.walk(dataDir.resolve("archive"))) {
+                        assertThat(archived.filter(p -> p.getFileName().toString().equals(key + ".dcm")).count())
+                                .as("archived once: " + file).isEqualTo(1);
+                    }
+                }
+                Poll.until(Duration.ofSeconds(120), "a report of study " + study.getKey() + " naming all 10 images",
+                        () -> reportsOf(orthanc, study.getKey()).stream()
+                                .anyMatch(referenced -> referenced.containsAll(expected)));
+            }
+            try (var quarantined = Files.list(dataDir.resolve("quarantine"))) {
+                assertThat(quarantined).as("a database outage quarantines nothing").isEmpty();
+            }
         }
     }
 

@@ -1,8 +1,8 @@
 package org.osteonode;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.store.LocalPostgres;
 import org.osteonode.testing.Dcmtk;
 import org.osteonode.testing.NodeProcess;
 import org.osteonode.testing.Poll;
@@ -25,7 +25,7 @@ class ExternalDatabaseIT {
     Path temp;
 
     private final int port = Ports.free();
-    private EmbeddedPostgres server;
+    private LocalPostgres server;
 
     @Test
     void recordsGoToTheConfiguredServerAndAnOutageIsWaitedOutWithoutQuarantine() throws Exception {
@@ -35,8 +35,9 @@ class ExternalDatabaseIT {
         List<Path> before = images(study, 1, 3);
         List<Path> during = images(study, 4, 6);
         try (NodeProcess node = new NodeProcess(temp.resolve("node"))
-                .with("osteonode.db.url", "jdbc:postgresql://localhost:" + port + "/postgres")
-                .with("osteonode.db.user", "postgres")
+                .with("osteonode.db.url", server.jdbcUrl("postgres"))
+                .with("osteonode.db.user", server.user())
+                .with("osteonode.db.password", server.password())
                 .with("osteonode.pipeline.retry-delay-ms", "100")
                 .start()) {
             String studyKey = node.pseudonymizer().uid(study);
@@ -63,8 +64,8 @@ class ExternalDatabaseIT {
         }
     }
 
-    private EmbeddedPostgres startServer(Path dataDir) throws Exception {
-        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir).setCleanDataDirectory(false).start();
+    private LocalPostgres startServer(Path dataDir) throws Exception {
+        return LocalPostgres.start(dataDir, port);
     }
 
     private List<Path> images(String study, int from, int to) throws Exception {
@@ -76,7 +77,7 @@ class ExternalDatabaseIT {
     }
 
     private long recorded(String studyKey) throws Exception {
-        try (Connection connection = server.getPostgresDatabase().getConnection();
+        try (Connection connection = server.connect("postgres");
              ResultSet result = connection.createStatement()
                      .executeQuery("select count(*) from instance where study_key = '" + studyKey + "'")) {
             result.next();

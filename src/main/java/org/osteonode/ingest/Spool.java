@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +110,20 @@ public final class Spool {
         return oldest == null
                 ? Optional.empty()
                 : Optional.of(Instant.ofEpochMilli(Long.parseLong(oldest.substring(0, 13))));
+    }
+
+    /** The spool has held an object longer than the limit: how long, and how many each path still has to do. */
+    public record Stale(Duration oldestWaited, int waiting, int researchWaiting, int clinicalWaiting) {
+    }
+
+    /** Whether the oldest object has waited longer than {@code limit} at {@code now}. */
+    public Optional<Stale> stale(Duration limit, Instant now) throws IOException {
+        Optional<Instant> oldest = oldestArrival();
+        if (oldest.isEmpty() || Duration.between(oldest.get(), now).compareTo(limit) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Stale(Duration.between(oldest.get(), now), waiting(null).size(),
+                waiting(ProcessingPath.RESEARCH).size(), waiting(ProcessingPath.CLINICAL).size()));
     }
 
     public Entry create() throws IOException {

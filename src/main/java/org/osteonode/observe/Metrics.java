@@ -81,6 +81,12 @@ public final class Metrics {
                 .register(registry);
     }
 
+    /** osteonode_database_restarts: how often the node has had to start its own PostgreSQL again. */
+    public void databaseRestarts(Supplier<Number> restarts) {
+        Gauge.builder("osteonode.database.restarts", () -> restarts.get().doubleValue())
+                .description("times the embedded PostgreSQL died and was started again by the node").register(registry);
+    }
+
     /** osteonode_outbox_pending and osteonode_outbox_dead: what waits for the PACS, and what gave up. */
     public void outbox(Supplier<Number> pending, Supplier<Number> dead) {
         Gauge.builder("osteonode.outbox.pending", () -> pending.get().doubleValue())

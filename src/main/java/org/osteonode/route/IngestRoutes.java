@@ -313,16 +313,13 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
     }
 
     private void reportStale() throws Exception {
-        Optional<Instant> oldest = spool.oldestArrival();
-        if (oldest.isPresent()) {
-            Duration waited = Duration.between(oldest.get(), Instant.now());
-            if (waited.compareTo(settings.staleAfter()) > 0) {
-                log.warn("event=spool.stale oldest_waited_minutes={} waiting={} research_waiting={} "
-                        + "clinical_waiting={} fix=\"a path is stuck or failing: see /health, the paths' WARN lines "
-                        + "and osteonode_quarantined_total; the objects are taken again every second\"",
-                        waited.toMinutes(), spool.waiting(null).size(), spool.waiting(ProcessingPath.RESEARCH).size(),
-                        spool.waiting(ProcessingPath.CLINICAL).size());
-            }
+        Optional<Spool.Stale> stale = spool.stale(settings.staleAfter(), Instant.now());
+        if (stale.isPresent()) {
+            log.warn("event=spool.stale oldest_waited_minutes={} waiting={} research_waiting={} "
+                    + "clinical_waiting={} fix=\"a path is stuck or failing: see /health, the paths' WARN lines "
+                    + "and osteonode_quarantined_total; the objects are taken again every second\"",
+                    stale.get().oldestWaited().toMinutes(), stale.get().waiting(), stale.get().researchWaiting(),
+                    stale.get().clinicalWaiting());
         }
     }
 

@@ -1,6 +1,5 @@
 package org.osteonode.delivery;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +12,7 @@ import org.osteonode.ingest.StorageScp;
 import org.osteonode.observe.Metrics;
 import org.osteonode.store.Database;
 import org.osteonode.testing.OrthancProcess;
+import org.osteonode.testing.SharedPostgres;
 import org.osteonode.testing.Ports;
 import org.osteonode.testing.SyntheticDicom;
 
@@ -29,7 +29,6 @@ class OutboxDeliveryIT {
     @TempDir
     Path temp;
 
-    private EmbeddedPostgres postgres;
     private Database database;
     private OrthancProcess orthanc;
     private Outbox outbox;
@@ -37,10 +36,7 @@ class OutboxDeliveryIT {
 
     @BeforeEach
     void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        database = Database.open(SettingsLoader.load(null, Map.of(
-                "OSTEONODE_DATA_DIR", temp.resolve("data").toString(),
-                "OSTEONODE_DB_URL", postgres.getJdbcUrl("postgres", "postgres"))));
+        database = SharedPostgres.freshDatabase(temp.resolve("data"));
         outbox = new Outbox(database.dataSource(), temp.resolve("data/outbox"));
         orthanc = new OrthancProcess(temp.resolve("orthanc")).start();
     }
@@ -49,7 +45,6 @@ class OutboxDeliveryIT {
     void stop() throws Exception {
         orthanc.close();
         database.close();
-        postgres.close();
     }
 
     @Test

@@ -129,6 +129,22 @@ class SpoolTest {
     }
 
     @Test
+    void anObjectWaitingLongerThanTheLimitMakesTheSpoolStaleWithWhatEachPathStillHasToDo() throws Exception {
+        Spool spool = new Spool(temp, 0);
+        java.time.Instant arrived = java.time.Instant.ofEpochMilli(1700000000000L);
+        java.time.Duration limit = java.time.Duration.ofMinutes(60);
+        Path old = temp.resolve("1700000000000-000001.dcm");
+        Files.writeString(old, "old");
+        Files.writeString(temp.resolve("1700000000001-000002.dcm"), "also old");
+        spool.done(old, ProcessingPath.RESEARCH);
+
+        assertThat(spool.stale(limit, arrived.plus(limit))).as("exactly the limit is not stale yet").isEmpty();
+        assertThat(spool.stale(limit, arrived.plus(java.time.Duration.ofMinutes(90))))
+                .contains(new Spool.Stale(java.time.Duration.ofMinutes(90), 2, 1, 2));
+        assertThat(new Spool(temp.resolve("empty"), 0).stale(limit, arrived.plus(limit.multipliedBy(100)))).isEmpty();
+    }
+
+    @Test
     void markersOfObjectsThatAreGoneAreClearedAtStart() throws Exception {
         Spool spool = new Spool(temp, 0);
         Path kept = commit(spool);

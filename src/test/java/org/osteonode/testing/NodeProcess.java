@@ -122,8 +122,8 @@ public final class NodeProcess implements AutoCloseable {
     /** The embedded PostgreSQL's port is on line 4 of its postmaster.pid. */
     public Connection database() throws IOException, SQLException {
         List<String> pid = Files.readAllLines(dataDir.resolve("db/postmaster.pid"));
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres",
-                "postgres", "");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres",
+                "postgres", Files.readString(dataDir.resolve("db/osteonode.password")).trim());
     }
 
     public long count(String sql) throws Exception {

@@ -1,10 +1,11 @@
 package org.osteonode.testing;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.osteonode.config.SettingsLoader;
 import org.osteonode.store.Database;
+import org.osteonode.store.LocalPostgres;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SharedPostgres {
     private static final AtomicInteger databases = new AtomicInteger();
-    private static EmbeddedPostgres server;
+    private static LocalPostgres server;
 
     private SharedPostgres() {
     }
@@ -26,24 +27,28 @@ public final class SharedPostgres {
     /** A new database on the shared server, with osteonode's schema. */
     public static Database freshDatabase(Path dataDir) throws IOException, SQLException {
         String name = "t" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
-        try (Connection connection = server().getPostgresDatabase().getConnection();
+        try (Connection connection = server().connect("postgres");
              var statement = connection.createStatement()) {
             statement.execute("create database " + name);
         }
         return Database.open(SettingsLoader.load(null, Map.of(
                 "OSTEONODE_DATA_DIR", dataDir.toString(),
-                "OSTEONODE_DB_URL", server().getJdbcUrl("postgres", name))));
+                "OSTEONODE_DB_URL", server().jdbcUrl(name),
+                "OSTEONODE_DB_USER", server().user(),
+                "OSTEONODE_DB_PASSWORD", server().password())));
     }
 
-    private static synchronized EmbeddedPostgres server() throws IOException {
+    private static synchronized LocalPostgres server() throws IOException {
         if (server == null) {
-            server = EmbeddedPostgres.builder().start();
-            EmbeddedPostgres started = server;
+            Path dir = Files.createTempDirectory("osteonode-test-pg");
+            server = LocalPostgres.start(dir.resolve("db"), 0);
+            LocalPostgres started = server;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    started.close();
+                started.close();
+                try (var all = Files.walk(dir)) {
+                    all.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
                 } catch (IOException e) {
-                    // the JVM is exiting; the server's directory is temporary
+                    // the JVM is exiting; what is left is in the temporary folder
                 }
             }));
         }
