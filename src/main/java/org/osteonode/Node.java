@@ -139,8 +139,9 @@ public final class Node implements AutoCloseable {
                 pipeline.close();
             }
             database.close();
-            scorer.close();
-            model.close();
+            if (scorer.close(ModelScorer.BATCH_WAIT)) {
+                model.close();
+            }
             throw e;
         }
     }
@@ -180,8 +181,12 @@ public final class Node implements AutoCloseable {
         pipeline.close();
         http.close();
         database.close();
-        scorer.close();
-        model.close();
+        if (scorer.close(ModelScorer.BATCH_WAIT)) {
+            model.close();
+        } else {
+            log.warn("event=model.still-running wait_seconds={} effect=\"the model is left open; the process exits "
+                    + "with it\"", ModelScorer.BATCH_WAIT.toSeconds());
+        }
         log.info("event=node.stopped");
     }
 }

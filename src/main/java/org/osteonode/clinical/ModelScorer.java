@@ -41,6 +41,9 @@ public final class ModelScorer implements ImageScorer, AutoCloseable {
     private final Timer inference;
     private final DistributionSummary batchSizes;
     private final BlockingQueue<Waiting> waiting;
+    /** How long closing waits for the batch in the model: a large model's batch on a CPU takes seconds. */
+    public static final Duration BATCH_WAIT = Duration.ofSeconds(60);
+
     private final Thread batcher;
     private volatile boolean open = true;
 
@@ -132,13 +135,29 @@ public final class ModelScorer implements ImageScorer, AutoCloseable {
         }
     }
 
-    /** Stops the batcher; images still waiting fail (their objects stay in the spool for the next start). */
-    @Override
-    public void close() {
+    /**
+     * Stops the batcher; images still waiting fail (their objects stay in the spool for the next start). Returns
+     * once the batch in the model has finished, so that the model can then be closed: ONNX Runtime crashes the
+     * JVM (SIGSEGV) when a session is closed under a running batch, and an interrupt does not stop native code.
+     *
+     * @return false when the batcher was still in the model after {@code wait}: the model must not be closed
+     */
+    public boolean close(Duration wait) {
         open = false;
         batcher.interrupt();
         List<Waiting> left = new ArrayList<>();
         waiting.drainTo(left);
         left.forEach(w -> w.score().completeExceptionally(new IllegalStateException("the model is closed")));
+        try {
+            batcher.join(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !batcher.isAlive();
+    }
+
+    @Override
+    public void close() {
+        close(BATCH_WAIT);
     }
 }

@@ -29,6 +29,47 @@ class ModelScorerTest {
     }
 
     @Test
+    void closingWaitsForTheBatchInTheModelSoThatTheModelCanBeClosedAfter() throws Exception {
+        // ONNX Runtime crashes the JVM when its session is closed under a running batch (seen at SIGTERM).
+        CountDownLatch inModel = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        ModelScorer.Model slow = tensors -> {
+            inModel.countDown();
+            long end = System.nanoTime() + 300_000_000L;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait(); // like native code: deaf to interrupts
+            }
+            finished.set(true);
+            return echo(tensors);
+        };
+        ModelScorer scorer = new ModelScorer(slow, 8, Duration.ZERO, null, metrics, "cpu");
+        scorer.submit(new float[] {0.5f});
+        inModel.await();
+
+        assertThat(scorer.close(Duration.ofSeconds(10))).isTrue();
+        assertThat(finished).as("the batch finished before close returned").isTrue();
+    }
+
+    @Test
+    void closingGivesUpAfterItsWaitAndSaysTheModelMustStayOpen() throws Exception {
+        CountDownLatch inModel = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ModelScorer.Model stuck = tensors -> {
+            inModel.countDown();
+            while (release.getCount() > 0) {
+                Thread.onSpinWait();
+            }
+            return echo(tensors);
+        };
+        ModelScorer scorer = new ModelScorer(stuck, 8, Duration.ZERO, null, metrics, "cpu");
+        scorer.submit(new float[] {0.5f});
+        inModel.await();
+
+        assertThat(scorer.close(Duration.ofMillis(100))).isFalse();
+        release.countDown();
+    }
+
+    @Test
     void batchesGrowWithTheBacklogNotWithTheNumberOfWorkers() throws Exception {
         CountDownLatch firstCall = new CountDownLatch(1);
         CountDownLatch modelFree = new CountDownLatch(1);
