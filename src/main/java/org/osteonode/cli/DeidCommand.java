@@ -67,6 +67,9 @@ final class DeidCommand implements Callable<Integer> {
         PrintStream out = System.out;
         out.printf("%d files in %.1f s (%.1f files/s)%n", summary.files(), seconds, summary.files() / Math.max(seconds, 0.001));
         out.printf("  de-identified into %s: %d%n", output, summary.archived());
+        if (summary.again() > 0) {
+            out.printf("  already there, the same object again: %d%n", summary.again());
+        }
         out.printf("  skipped, not images (SR, PR, KO...): %d%n", summary.skipped());
         out.printf("  not DICOM, ignored: %d%n", summary.notDicom());
         out.printf("  quarantined in %s: %d%n", quarantine, summary.quarantined());

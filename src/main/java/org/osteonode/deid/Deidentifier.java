@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -38,6 +39,19 @@ public final class Deidentifier {
      * Grown from what dciodvfy reports; anything not here is removed.
      */
     private static final Map<Integer, ConfidentialityProfile.Action> REQUIRED_BY_IOD = Map.of();
+
+    /** Secondary Capture and its multi-frame variants: screens, scanned documents, anything digitised. */
+    static final Set<String> SCREEN_CAPTURES = Set.of(
+            "1.2.840.10008.5.1.4.1.1.7",   // Secondary Capture Image
+            "1.2.840.10008.5.1.4.1.1.7.1", // Multi-frame Single Bit SC
+            "1.2.840.10008.5.1.4.1.1.7.2", // Multi-frame Grayscale Byte SC
+            "1.2.840.10008.5.1.4.1.1.7.3", // Multi-frame Grayscale Word SC
+            "1.2.840.10008.5.1.4.1.1.7.4"); // Multi-frame True Color SC
+
+    /** Visible-light photographs of the patient (faces, skin, identifying marks). */
+    static final Set<String> PHOTOGRAPHS = Set.of(
+            "1.2.840.10008.5.1.4.1.1.77.1.4",   // VL Photographic Image
+            "1.2.840.10008.5.1.4.1.1.77.1.4.1"); // Video Photographic Image
 
     private final ConfidentialityProfile profile;
     private final DeidOptions options;
@@ -65,7 +79,7 @@ public final class Deidentifier {
         DateShifter dates = new DateShifter(pseudonymizer.dateShiftDays(issuer, patientId, options.maxDateShiftDays()));
         OptionalInt age = PatientAge.years(list);
 
-        Pass pass = new Pass(patientKey, dates);
+        Pass pass = new Pass(patientKey, dates, strings(list.get(TagFromName.SpecificCharacterSet)));
         list.removeGroup(0x0002); // the writer makes new File Meta Information from the de-identified data set
         list.removeGroupLengthAttributes();
         if (options.retainSafePrivate()) {
@@ -83,6 +97,20 @@ public final class Deidentifier {
     }
 
     private void refuseWhatCannotBeCleaned(AttributeList list) throws DeidentificationRefusedException {
+        String sopClass = value(list, TagFromName.SOPClassUID);
+        if (SCREEN_CAPTURES.contains(sopClass)) {
+            throw new DeidentificationRefusedException("screen-capture", "a Secondary Capture (SOP Class " + sopClass
+                    + ") is a screen or a scanned document: its pixels may show identifying text, whatever its "
+                    + "Modality and Burned In Annotation say");
+        }
+        if (PHOTOGRAPHS.contains(sopClass)) {
+            throw new DeidentificationRefusedException("photograph", "a visible-light photograph (SOP Class "
+                    + sopClass + ") may show the patient's face or identifying text");
+        }
+        if (value(list, TagFromName.RecognizableVisualFeatures).equalsIgnoreCase("YES")) {
+            throw new DeidentificationRefusedException("recognizable-visual-features",
+                    "Recognizable Visual Features is YES: the pixels may show who the patient is");
+        }
         if (value(list, TagFromName.BurnedInAnnotation).equalsIgnoreCase("YES")) {
             throw new DeidentificationRefusedException("burned-in-annotation",
                     "Burned In Annotation is YES: pixels may show identifying text");
@@ -98,13 +126,16 @@ public final class Deidentifier {
     private final class Pass {
         private final String patientKey;
         private final DateShifter dates;
+        private final String[] characterSet;
 
-        Pass(String patientKey, DateShifter dates) {
+        Pass(String patientKey, DateShifter dates, String[] characterSet) {
             this.patientKey = patientKey;
             this.dates = dates;
+            this.characterSet = characterSet;
         }
 
         void apply(AttributeList list) throws DicomException {
+            UnknownValues.readOrRemove(list, characterSet);
             boolean removeOverlays = false;
             boolean removeCurves = false;
             for (AttributeTag tag : new ArrayList<>(list.keySet())) {
@@ -273,6 +304,9 @@ public final class Deidentifier {
     }
 
     private static String[] strings(Attribute attribute) throws DicomException {
+        if (attribute == null) {
+            return new String[0];
+        }
         String[] values = attribute.getStringValues();
         return values == null ? new String[0] : values;
     }

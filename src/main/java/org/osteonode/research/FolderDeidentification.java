@@ -31,9 +31,13 @@ public final class FolderDeidentification {
         this.threads = threads;
     }
 
-    /** What happened to the files of one run. */
-    public record Summary(int files, int archived, int skipped, int notDicom, Map<String, Integer> quarantinedByReason,
-            List<String> failures) {
+    /**
+     * What happened to the files of one run.
+     *
+     * @param again files whose object was already in the output (the same object under another name, or a rerun)
+     */
+    public record Summary(int files, int archived, int again, int skipped, int notDicom,
+            Map<String, Integer> quarantinedByReason, List<String> failures) {
         public int quarantined() {
             return quarantinedByReason.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -45,49 +49,101 @@ public final class FolderDeidentification {
         }
     }
 
-    /** @param progress called with the number of files done so far, from worker threads */
+    /**
+     * De-identifies {@code files} with {@code threads} at once. Files that share a SOP Instance UID are archived one
+     * after the other in path order, after all the others: the first in path order is the one archived, the rest
+     * are the same object again or are quarantined as {@code duplicate-sop-instance-uid}, whatever the threads'
+     * timing, so that two runs give the same tree.
+     *
+     * @param progress called with the number of files done so far, from worker threads
+     */
     public Summary run(Path inputRoot, List<Path> files, IntConsumer progress) throws InterruptedException {
+        List<List<Path>> rounds = roundsBySopInstanceUid(files);
         AtomicInteger done = new AtomicInteger();
         AtomicInteger archived = new AtomicInteger();
+        AtomicInteger again = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
         AtomicInteger notDicom = new AtomicInteger();
         Map<String, Integer> quarantined = new TreeMap<>();
         List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<?>> futures = files.stream().<Future<?>>map(file -> pool.submit(() -> {
-                String name = inputRoot.relativize(file).toString().replace('/', '_');
-                try {
-                    if (!hasDicomPreamble(file)) {
-                        notDicom.incrementAndGet();
-                    } else {
-                        ResearchArchiver.Outcome outcome = archiver.archive(file);
-                        if (outcome instanceof ResearchArchiver.Outcome.Refused refused) {
-                            quarantine(file, name, refused.reason(), refused.detail(), quarantined);
-                        } else if (outcome instanceof ResearchArchiver.Outcome.Skipped) {
-                            skipped.incrementAndGet();
+            for (List<Path> round : rounds) {
+                List<Future<?>> futures = round.stream().<Future<?>>map(file -> pool.submit(() -> {
+                    String name = inputRoot.relativize(file).toString().replace('/', '_');
+                    try {
+                        if (!hasDicomPreamble(file)) {
+                            notDicom.incrementAndGet();
                         } else {
-                            archived.incrementAndGet();
+                            ResearchArchiver.Outcome outcome = archiver.archive(file);
+                            if (outcome instanceof ResearchArchiver.Outcome.Refused refused) {
+                                quarantine(file, name, refused.reason(), refused.detail(), quarantined);
+                            } else if (outcome instanceof ResearchArchiver.Outcome.Skipped) {
+                                skipped.incrementAndGet();
+                            } else if (((ResearchArchiver.Outcome.Archived) outcome).again()) {
+                                again.incrementAndGet();
+                            } else {
+                                archived.incrementAndGet();
+                            }
                         }
+                    } catch (com.pixelmed.dicom.DicomException e) {
+                        quarantineOrRecord(file, name, "unparseable", e, quarantined, failures);
+                    } catch (Exception e) {
+                        failures.add(name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
                     }
-                } catch (com.pixelmed.dicom.DicomException e) {
-                    quarantineOrRecord(file, name, "unparseable", e, quarantined, failures);
-                } catch (Exception e) {
-                    failures.add(name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
-                }
-                progress.accept(done.incrementAndGet());
-            })).toList();
-            for (Future<?> future : futures) {
-                try {
-                    future.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failures.add(e.getCause().toString());
+                    progress.accept(done.incrementAndGet());
+                })).toList();
+                for (Future<?> future : futures) {
+                    try {
+                        future.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failures.add(e.getCause().toString());
+                    }
                 }
             }
         } finally {
             pool.shutdownNow();
         }
-        return new Summary(files.size(), archived.get(), skipped.get(), notDicom.get(), quarantined, failures);
+        return new Summary(files.size(), archived.get(), again.get(), skipped.get(), notDicom.get(), quarantined,
+                failures);
+    }
+
+    /**
+     * The files in rounds: first every file whose SOP Instance UID no earlier file (in path order) has, together;
+     * then, one round each, the second file of each shared UID, the third, and so on. Files that cannot be read
+     * here go in the first round, to meet their failure there.
+     */
+    static List<List<Path>> roundsBySopInstanceUid(List<Path> files) {
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        List<List<Path>> rounds = new java.util.ArrayList<>();
+        List<String> uids = sopInstanceUids(files);
+        for (int i = 0; i < files.size(); i++) {
+            String uid = uids.get(i);
+            int round = uid.isEmpty() ? 0 : seen.merge(uid, 1, Integer::sum) - 1;
+            while (rounds.size() <= round) {
+                rounds.add(new java.util.ArrayList<>());
+            }
+            rounds.get(round).add(files.get(i));
+        }
+        return rounds;
+    }
+
+    /** Each file's SOP Instance UID from its header, read in parallel; empty when unreadable. */
+    private static List<String> sopInstanceUids(List<Path> files) {
+        return files.parallelStream().map(FolderDeidentification::sopInstanceUid).toList();
+    }
+
+    private static String sopInstanceUid(Path file) {
+        try {
+            if (!hasDicomPreamble(file)) {
+                return "";
+            }
+            return com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(
+                    org.osteonode.dicom.EncodedHeader.read(file).attributes(),
+                    com.pixelmed.dicom.TagFromName.SOPInstanceUID).trim();
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     private void quarantineOrRecord(Path file, String name, String reason, Exception cause,

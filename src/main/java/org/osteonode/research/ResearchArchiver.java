@@ -53,7 +53,8 @@ public final class ResearchArchiver {
 
     /** What became of an object. */
     public sealed interface Outcome {
-        record Archived(Path file, ProxyLabels labels) implements Outcome {
+        /** @param again the same object was already archived (a resend): nothing changed */
+        record Archived(Path file, ProxyLabels labels, boolean again) implements Outcome {
         }
 
         /** Not archived, and nothing wrong with it: only images are archived. */
@@ -99,9 +100,15 @@ public final class ResearchArchiver {
         }
         Archive.Key key = new Archive.Key(deidentified.patientKey(), deidentified.studyKey(),
                 deidentified.seriesKey(), deidentified.sopInstanceKey());
-        Path file = archive.write(key, encode(deidentified.attributes(), transferSyntax, pixels == null),
-                pixels == null ? null : new Archive.FileRange(pixels.file(), pixels.offset(), pixels.length()));
-        return new Outcome.Archived(file, observed.labels(deidentified));
+        Archive.Written written;
+        try {
+            written = archive.write(key, encode(deidentified.attributes(), transferSyntax, pixels == null),
+                    pixels == null ? null : new Archive.FileRange(pixels.file(), pixels.offset(), pixels.length()));
+        } catch (Archive.ConflictException e) {
+            return new Outcome.Refused("duplicate-sop-instance-uid", "its SOP Instance UID is already archived "
+                    + "for a different object; the archived one is kept");
+        }
+        return new Outcome.Archived(written.file(), observed.labels(deidentified), written.again());
     }
 
     /**

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -17,6 +17,17 @@ import java.nio.file.StandardOpenOption;
 public final class Archive {
     /** The pseudonymous keys an object is filed under. */
     public record Key(String patient, String study, String series, String sopInstance) {
+    }
+
+    /** Where an object was filed, and whether the same bytes were already there (the same object again). */
+    public record Written(Path file, boolean again) {
+    }
+
+    /** A different object is already archived under the key: it is never replaced. */
+    public static final class ConflictException extends IOException {
+        public ConflictException(Path existing) {
+            super("a different object is already archived as " + existing.getFileName());
+        }
     }
 
     /** Bytes of another file: {@code length} of them from {@code offset}. */
@@ -56,9 +67,13 @@ public final class Archive {
      * Writes the file for {@code key}: {@code head}, then {@code tail} copied from its file without passing through
      * the heap (a de-identified object's encoded attributes, then the original's Pixel Data element).
      *
+     * The first object under a key stays: the same bytes again change nothing ({@link Written#again()}); different
+     * bytes under the same key are refused ({@link ConflictException}), whichever writer came second, even at the
+     * same moment (the file is linked into place, which fails if the name exists, rather than renamed over it).
+     *
      * @param tail null when {@code head} is the whole file
      */
-    public Path write(Key key, byte[] head, FileRange tail) throws IOException {
+    public Written write(Key key, byte[] head, FileRange tail) throws IOException {
         Path target = pathOf(key);
         Path part = Files.createTempFile(scratch, "archive-", ".part");
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE)) {
@@ -76,14 +91,27 @@ public final class Archive {
             Files.deleteIfExists(part);
             throw e;
         }
-        Files.createDirectories(target.getParent());
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.createDirectories(target.getParent());
+            Files.createLink(target, part);
+        } catch (FileAlreadyExistsException e) {
+            boolean same = Files.mismatch(part, target) == -1;
+            Files.delete(part);
+            if (!same) {
+                throw new ConflictException(target);
+            }
+            return new Written(target, true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(part);
+            throw e;
+        }
+        Files.delete(part);
         if (durable) {
             try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
                 directory.force(true);
             }
         }
-        return target;
+        return new Written(target, false);
     }
 
     /** In-kernel copy where the platform allows (transferTo), without the pixels passing through the heap. */

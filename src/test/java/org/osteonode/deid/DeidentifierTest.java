@@ -84,6 +84,126 @@ class DeidentifierTest {
                 .satisfies(e -> assertThat(((DeidentificationRefusedException) e).reason()).isEqualTo("burned-in-annotation"));
     }
 
+    @Test
+    void aSequenceStoredAsUnWithADefinedLengthIsReadAsTheSequenceItIsAndItsUidsReplaced() throws Exception {
+        // As other toolkits write a sequence whose VR they did not know: UN, defined length, implicit VR inside.
+        String planUid = "1.2.826.0.1.3680043.99.17"; // 25 characters: even with its NUL pad
+        AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").attributes();
+        list.put(unknown(0x300C, 0x0002, item(element(0x0008, 0x1150, "1.2.840.10008.5.1.4.1.1.481.5\0"),
+                element(0x0008, 0x1155, planUid + "\0"))));
+
+        deidentifier.deidentify(list);
+
+        Attribute plan = list.get(new AttributeTag(0x300C, 0x0002));
+        assertThat(plan).isInstanceOf(SequenceAttribute.class);
+        AttributeList item = ((SequenceAttribute) plan).getItem(0).getAttributeList();
+        assertThat(value(item, TagFromName.ReferencedSOPInstanceUID)).isEqualTo(PSEUDONYMIZER.uid(planUid));
+        assertThat(value(item, TagFromName.ReferencedSOPClassUID)).isEqualTo("1.2.840.10008.5.1.4.1.1.481.5");
+    }
+
+    @Test
+    void aStandardAttributeStoredAsUnIsReadWithItsDictionaryVrAndDeidentified() throws Exception {
+        AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").attributes();
+        list.remove(TagFromName.OperatorsName);
+        list.put(unknown(0x0008, 0x1070, "QUIXWORT^OPERATOR".getBytes(StandardCharsets.US_ASCII)));
+        list.put(unknown(0x0010, 0x1040, "1 Quixwort Lane ".getBytes(StandardCharsets.US_ASCII))); // Patient's Address
+
+        deidentifier.deidentify(list);
+
+        assertThat(list.get(TagFromName.OperatorsName)).isNull();
+        assertThat(list.get(TagFromName.PatientAddress)).isNull();
+    }
+
+    @Test
+    void aPrivateOrUnknownElementStoredAsUnIsRemovedNeverCopiedUnread() throws Exception {
+        AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").attributes();
+        list.put(unknown(0x0029, 0x1010, "PID-7Q4X-0123".getBytes(StandardCharsets.US_ASCII)));
+        list.put(unknown(0x0019, 0x0010, "ACME 1.0".getBytes(StandardCharsets.US_ASCII)));
+        list.put(unknown(0x0009, 0x1001, "PID-7Q4X-0124".getBytes(StandardCharsets.US_ASCII)));
+
+        deidentifier.deidentify(list);
+
+        for (Attribute attribute : list.values()) {
+            assertThat(attribute.getVRAsString()).as(attribute.getTag().toString()).isNotEqualTo("UN");
+        }
+    }
+
+    @Test
+    void anUnValueThatIsNotWhatItsTagDeclaresIsRemoved() throws Exception {
+        AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").attributes();
+        // A "sequence" whose bytes are no items at all.
+        list.put(unknown(0x300C, 0x0002, "PID-7Q4X-0125 not an item".getBytes(StandardCharsets.US_ASCII)));
+
+        deidentifier.deidentify(list);
+
+        assertThat(list.get(new AttributeTag(0x300C, 0x0002))).isNull();
+    }
+
+    @Test
+    void screenCapturesAreRefusedByTheirSopClassWhateverTheirModalitySays() throws Exception {
+        for (String sopClass : new String[] {"1.2.840.10008.5.1.4.1.1.7", "1.2.840.10008.5.1.4.1.1.7.1",
+                "1.2.840.10008.5.1.4.1.1.7.2", "1.2.840.10008.5.1.4.1.1.7.3", "1.2.840.10008.5.1.4.1.1.7.4"}) {
+            for (String modality : new String[] {"NM", "", "DX"}) {
+                AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").attributes();
+                replace(list, TagFromName.SOPClassUID, sopClass);
+                replace(list, TagFromName.Modality, modality);
+                replace(list, TagFromName.BurnedInAnnotation, "NO");
+
+                assertThatThrownBy(() -> deidentifier.deidentify(list)).as(sopClass + " " + modality)
+                        .isInstanceOf(DeidentificationRefusedException.class)
+                        .satisfies(e -> assertThat(((DeidentificationRefusedException) e).reason())
+                                .isEqualTo("screen-capture"));
+            }
+        }
+    }
+
+    @Test
+    void recognizableVisualFeaturesAreRefused() throws Exception {
+        AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").attributes();
+        list.put(new com.pixelmed.dicom.CodeStringAttribute(TagFromName.RecognizableVisualFeatures));
+        replace(list, TagFromName.RecognizableVisualFeatures, "YES");
+
+        assertThatThrownBy(() -> deidentifier.deidentify(list))
+                .isInstanceOf(DeidentificationRefusedException.class)
+                .satisfies(e -> assertThat(((DeidentificationRefusedException) e).reason())
+                        .isEqualTo("recognizable-visual-features"));
+    }
+
+    private static void replace(AttributeList list, AttributeTag tag, String value) throws Exception {
+        Attribute attribute = list.get(tag);
+        attribute.removeValues();
+        if (!value.isEmpty()) {
+            attribute.addValue(value);
+        }
+    }
+
+    /** An element with VR UN holding {@code value} as written: PixelMed keeps such bytes unread. */
+    private static com.pixelmed.dicom.UnknownAttribute unknown(int group, int element, byte[] value) throws Exception {
+        byte[] even = value.length % 2 == 0 ? value : java.util.Arrays.copyOf(value, value.length + 1);
+        com.pixelmed.dicom.UnknownAttribute attribute = new com.pixelmed.dicom.UnknownAttribute(new AttributeTag(group, element));
+        attribute.setValues(even);
+        return attribute;
+    }
+
+    /** One implicit VR little-endian data element. */
+    private static byte[] element(int group, int element, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8 + bytes.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort((short) group).putShort((short) element).putInt(bytes.length).put(bytes);
+        return buffer.array();
+    }
+
+    /** One item of defined length holding the given elements. */
+    private static byte[] item(byte[]... elements) {
+        int length = java.util.Arrays.stream(elements).mapToInt(e -> e.length).sum();
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8 + length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(length);
+        for (byte[] element : elements) {
+            buffer.put(element);
+        }
+        return buffer.array();
+    }
+
     private static String value(AttributeList list, AttributeTag tag) {
         return Attribute.getSingleStringValueOrEmptyString(list, tag);
     }

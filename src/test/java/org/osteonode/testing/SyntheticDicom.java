@@ -90,6 +90,12 @@ public final class SyntheticDicom {
         return this;
     }
 
+    /** Another object under a SOP Instance UID already used: a duplicate as some archives send them. */
+    public SyntheticDicom sopInstance(String uid) {
+        this.sopInstanceUid = uid;
+        return this;
+    }
+
     public SyntheticDicom studyDate(String date) {
         this.studyDate = date;
         return this;
