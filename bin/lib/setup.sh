@@ -6,8 +6,9 @@
 runtime_packages=(openjdk-17-jdk-headless libpixelmed-java libpixelmed-imageio-java curl ca-certificates unzip util-linux
   postgresql)
 # The real peers the tests talk to: dcmtk (storescu/echoscu/storescp, and the JPEG, JPEG-LS and RLE encoders),
-# Orthanc (a PACS), dicom3tools (dciodvfy), GDCM's tools (gdcmconv, the JPEG 2000 encoder).
-test_packages=(dcmtk orthanc dicom3tools libgdcm-tools)
+# Orthanc (a PACS), dicom3tools (dciodvfy), GDCM's tools (gdcmconv, the JPEG 2000 encoder); pydicom, numpy and cjpeg
+# for the real-tool corpus (src/test/corpus).
+test_packages=(dcmtk orthanc dicom3tools libgdcm-tools python3-pydicom python3-numpy libjpeg-turbo-progs)
 
 missing_packages() {
   local package

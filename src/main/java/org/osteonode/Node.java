@@ -19,6 +19,8 @@ import org.osteonode.delivery.OutboxDelivery;
 import org.osteonode.delivery.StorageScu;
 import org.osteonode.deid.Pseudonymizer;
 import org.osteonode.research.ResearchArchiver;
+import org.osteonode.research.ResearchScope;
+import org.osteonode.store.OptOutRegistry;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.StorageScp;
@@ -88,7 +90,8 @@ public final class Node implements AutoCloseable {
         try {
             InstanceIndex index = new InstanceIndex(database.dataSource(), pseudonymizer);
             ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer,
-                    new Archive(settings.archiveDir(), settings.scratchDir(), true), settings.dicom().aeTitle());
+                    new Archive(settings.archiveDir(), settings.scratchDir(), true), settings.dicom().aeTitle(),
+                    ResearchScope.of(settings.research()), new OptOutRegistry(database.dataSource())::contains);
             Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir());
             ClinicalStudies studies = new ClinicalStudies(database.dataSource());
             StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir(), pseudonymizer::workspace);

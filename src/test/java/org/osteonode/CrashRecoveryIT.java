@@ -156,26 +156,13 @@ class CrashRecoveryIT {
             assertThat(node.metrics()).contains("osteonode_quarantined_total{reason=\"unparseable\"} 1.0");
 
             // The operator's view, and a retry: the node takes it again (and, still unparseable, quarantines it again).
-            assertThat(cli(dataDir, "quarantine", "list")).contains("1700000000000-000001.dcm").contains("unparseable")
+            assertThat(NodeProcess.command(dataDir, "quarantine", "list")).contains("1700000000000-000001.dcm").contains("unparseable")
                     .contains("1 object(s)");
-            assertThat(cli(dataDir, "quarantine", "retry", "1700000000000-000001.dcm")).contains("back in the spool");
+            assertThat(NodeProcess.command(dataDir, "quarantine", "retry", "1700000000000-000001.dcm")).contains("back in the spool");
             Poll.until(Duration.ofSeconds(30), "the retried object quarantined again", () -> node.metrics()
                     .contains("osteonode_quarantined_total{reason=\"unparseable\"} 2.0"));
-            assertThat(cli(dataDir, "quarantine", "purge", "--older-than", "0")).contains("purged: 1");
+            assertThat(NodeProcess.command(dataDir, "quarantine", "purge", "--older-than", "0")).contains("purged: 1");
         }
-    }
-
-    /** bin/osteonode as an operator runs it on the node's machine; fails the test on a non-zero exit. */
-    private static String cli(Path dataDir, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bin/osteonode"));
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("OSTEONODE_"));
-        builder.environment().put("OSTEONODE_DATA_DIR", dataDir.toString());
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor()).as(output).isZero();
-        return output;
     }
 
     @Test

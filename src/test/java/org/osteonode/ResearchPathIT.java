@@ -34,7 +34,8 @@ class ResearchPathIT {
                 .write(temp.resolve("chest.dcm"));
         Path ultrasound = PhiCorpus.write(temp.resolve("corpus")).ultrasoundFile();
 
-        try (NodeProcess node = new NodeProcess(temp.resolve("node")).start()) {
+        // Every modality in scope, so that the ultrasound meets the burned-in rule, not the scope.
+        try (NodeProcess node = new NodeProcess(temp.resolve("node")).with("osteonode.research.modalities", "*").start()) {
             ReferencePseudonyms pseudonyms = node.pseudonymizer();
             Dcmtk.Result sent = Dcmtk.storescu(node.dicomPort(), "STORESCU",
                     List.of(spine.get(0), spine.get(1), chest, ultrasound));

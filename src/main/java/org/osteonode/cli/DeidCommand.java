@@ -5,6 +5,7 @@ import org.osteonode.config.SettingsLoader;
 import org.osteonode.research.FolderDeidentification;
 import org.osteonode.deid.Pseudonymizer;
 import org.osteonode.research.ResearchArchiver;
+import org.osteonode.research.ResearchScope;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.observe.Metrics;
 import org.osteonode.store.Archive;
@@ -49,7 +50,7 @@ final class DeidCommand implements Callable<Integer> {
             ResearchArchiver archiver = ResearchArchiver.create(settings.deid(),
                     // like cp, leave flushing to the operating system: the originals stay where they are
                     Pseudonymizer.fromSecretFile(settings.secretFile()), new Archive(output, scratch, false),
-                    settings.dicom().aeTitle());
+                    settings.dicom().aeTitle(), ResearchScope.of(settings.research()), ResearchArchiver.OptOuts.NONE);
             Quarantine quarantine = new Quarantine(quarantinePath, new Metrics());
             List<Path> files = FolderDeidentification.filesUnder(in);
             Progress progress = new Progress(System.err, files.size());
@@ -70,7 +71,8 @@ final class DeidCommand implements Callable<Integer> {
         if (summary.again() > 0) {
             out.printf("  already there, the same object again: %d%n", summary.again());
         }
-        out.printf("  skipped, not images (SR, PR, KO...): %d%n", summary.skipped());
+        out.printf("  not archived: %d%n", summary.skipped());
+        summary.skippedByReason().forEach((reason, count) -> out.printf("    %s: %d%n", reason, count));
         out.printf("  not DICOM, ignored: %d%n", summary.notDicom());
         out.printf("  quarantined in %s: %d%n", quarantine, summary.quarantined());
         summary.quarantinedByReason().forEach((reason, count) -> out.printf("    %s: %d%n", reason, count));

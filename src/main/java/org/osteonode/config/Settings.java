@@ -15,6 +15,7 @@ public record Settings(
         Processing pipeline,
         Path secretFile,
         DeidOptions deid,
+        Research research,
         Pacs pacs,
         Delivery outbox,
         Inference inference,
@@ -67,6 +68,14 @@ public record Settings(
      * The clinical path: which body parts are screened (names of the body-part vocabulary, upper case), how old a study may be (by Study Date; zero: any age),
      * and how long a study must be quiet before its report.
      */
+    /**
+     * What may enter the research archive ({@code osteonode.research.*}); an empty set means any.
+     *
+     * @param bodyParts names of the body-part vocabulary, checked by the research path
+     */
+    public record Research(Set<String> modalities, Set<String> bodyParts, Set<String> sopClasses) {
+    }
+
     public record Clinical(Set<String> bodyParts, int maxStudyAgeDays, Duration stable,
             Duration retention) {
     }

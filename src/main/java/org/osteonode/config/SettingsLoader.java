@@ -44,6 +44,9 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.spool.min-free-mb", "1024");
         DEFAULTS.put("osteonode.pipeline.queue-size", "1000");
         DEFAULTS.put("osteonode.research.workers", "");
+        DEFAULTS.put("osteonode.research.modalities", "CR,DX");
+        DEFAULTS.put("osteonode.research.body-parts", "*");
+        DEFAULTS.put("osteonode.research.sop-classes", "*");
         DEFAULTS.put("osteonode.clinical.workers", "");
         DEFAULTS.put("osteonode.pipeline.max-attempts", "4");
         DEFAULTS.put("osteonode.pipeline.retry-delay-ms", "500");
@@ -164,6 +167,9 @@ public final class SettingsLoader {
                         v.bool("osteonode.deid.retain-safe-private"),
                         v.codeStrings("osteonode.deid.quarantine-modalities"),
                         v.integer("osteonode.deid.max-date-shift-days", 1, 36500)),
+                new Settings.Research(v.anyOr("osteonode.research.modalities", v::codeStrings),
+                        v.anyOr("osteonode.research.body-parts", v::bodyParts),
+                        v.anyOr("osteonode.research.sop-classes", v::uids)),
                 new Settings.Pacs(v.aeTitle("osteonode.pacs.ae-title"), v.raw("osteonode.pacs.host"),
                         v.integer("osteonode.pacs.port", 1, 65535)),
                 new Settings.Delivery(v.integer("osteonode.outbox.max-attempts", 1, 1000),
@@ -233,6 +239,32 @@ public final class SettingsLoader {
             for (String value : values) {
                 if (!value.matches("[A-Z0-9_ ]{1,16}")) {
                     throw new ConfigException(key, "'" + value + "' is not a DICOM code string such as US or SC");
+                }
+            }
+            return values;
+        }
+
+        /** {@code *} for any (an empty set); else the list {@code parse} reads. An empty value is a mistake. */
+        Set<String> anyOr(String key, java.util.function.Function<String, Set<String>> parse) {
+            if (raw(key).trim().equals("*")) {
+                return Set.of();
+            }
+            Set<String> values = parse.apply(key);
+            if (values.isEmpty()) {
+                throw new ConfigException(key, "is empty; write * for any");
+            }
+            return values;
+        }
+
+        /** A comma list of UIDs. */
+        Set<String> uids(String key) {
+            Set<String> values = Arrays.stream(raw(key).split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .collect(Collectors.toUnmodifiableSet());
+            for (String value : values) {
+                if (!value.matches("[0-9]+(\\.[0-9]+)*") || value.length() > 64) {
+                    throw new ConfigException(key, "'" + value + "' is not a UID such as 1.2.840.10008.5.1.4.1.1.1");
                 }
             }
             return values;

@@ -39,6 +39,11 @@ public final class Metrics {
     }
 
     /** osteonode_instances_rejected_total{reason}: C-STOREs answered with a failure status. */
+    /** osteonode_research_skipped_total{reason}: objects indexed but not archived for research, and why. */
+    public void researchSkipped(String reason) {
+        registry.counter("osteonode.research.skipped", "reason", reason).increment();
+    }
+
     public void instanceRejected(String reason) {
         registry.counter("osteonode.instances.rejected", "reason", reason).increment();
     }

@@ -36,8 +36,12 @@ public final class FolderDeidentification {
      *
      * @param again files whose object was already in the output (the same object under another name, or a rerun)
      */
-    public record Summary(int files, int archived, int again, int skipped, int notDicom,
+    public record Summary(int files, int archived, int again, Map<String, Integer> skippedByReason, int notDicom,
             Map<String, Integer> quarantinedByReason, List<String> failures) {
+        public int skipped() {
+            return skippedByReason.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
         public int quarantined() {
             return quarantinedByReason.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -62,7 +66,7 @@ public final class FolderDeidentification {
         AtomicInteger done = new AtomicInteger();
         AtomicInteger archived = new AtomicInteger();
         AtomicInteger again = new AtomicInteger();
-        AtomicInteger skipped = new AtomicInteger();
+        Map<String, Integer> skipped = new TreeMap<>();
         AtomicInteger notDicom = new AtomicInteger();
         Map<String, Integer> quarantined = new TreeMap<>();
         List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -78,8 +82,10 @@ public final class FolderDeidentification {
                             ResearchArchiver.Outcome outcome = archiver.archive(file);
                             if (outcome instanceof ResearchArchiver.Outcome.Refused refused) {
                                 quarantine(file, name, refused.reason(), refused.detail(), quarantined);
-                            } else if (outcome instanceof ResearchArchiver.Outcome.Skipped) {
-                                skipped.incrementAndGet();
+                            } else if (outcome instanceof ResearchArchiver.Outcome.Skipped skip) {
+                                synchronized (skipped) {
+                                    skipped.merge(skip.reason(), 1, Integer::sum);
+                                }
                             } else if (((ResearchArchiver.Outcome.Archived) outcome).again()) {
                                 again.incrementAndGet();
                             } else {
@@ -104,7 +110,7 @@ public final class FolderDeidentification {
         } finally {
             pool.shutdownNow();
         }
-        return new Summary(files.size(), archived.get(), again.get(), skipped.get(), notDicom.get(), quarantined,
+        return new Summary(files.size(), archived.get(), again.get(), skipped, notDicom.get(), quarantined,
                 failures);
     }
 

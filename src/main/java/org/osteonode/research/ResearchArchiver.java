@@ -22,33 +22,54 @@ import org.osteonode.store.Archive;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * The research path for one object: read it, take its proxy labels, de-identify it, write it to the
  * archive. Shared by the node's pipeline and {@code bin/osteonode deid}.
  */
 public final class ResearchArchiver {
+    /** Patients who opted out of research, by keyed pseudonym. */
+    @FunctionalInterface
+    public interface OptOuts {
+        OptOuts NONE = patientKey -> false;
+
+        boolean contains(String patientKey) throws SQLException;
+    }
+
     private final Deidentifier deidentifier;
     private final LabelExtractor labels;
     private final Archive archive;
     private final String sourceAeTitle;
+    private final ResearchScope scope;
+    private final OptOuts optOuts;
 
     /** @param sourceAeTitle Source Application Entity Title of the archived files' File Meta Information */
-    public ResearchArchiver(Deidentifier deidentifier, LabelExtractor labels, Archive archive, String sourceAeTitle) {
+    public ResearchArchiver(Deidentifier deidentifier, LabelExtractor labels, Archive archive, String sourceAeTitle,
+            ResearchScope scope, OptOuts optOuts) {
         this.deidentifier = deidentifier;
         this.labels = labels;
         this.archive = archive;
         this.sourceAeTitle = sourceAeTitle;
+        this.scope = scope;
+        this.optOuts = optOuts;
     }
 
-    /** The research path as configured: PS3.15 profile and options, descriptor cleaning, body parts. */
+    /** The research path as configured: PS3.15 profile and options, descriptor cleaning, body parts, scope. */
     public static ResearchArchiver create(DeidOptions options, Pseudonymizer pseudonymizer, Archive archive,
-            String sourceAeTitle) {
+            String sourceAeTitle, ResearchScope scope, OptOuts optOuts) {
         DescriptorCleaner cleaner = new DescriptorCleaner();
         Deidentifier deidentifier = new Deidentifier(new ConfidentialityProfile(options), options, pseudonymizer,
                 cleaner::clean);
         return new ResearchArchiver(deidentifier, new LabelExtractor(new BodyPartNormalizer()), archive,
-                sourceAeTitle);
+                sourceAeTitle, scope, optOuts);
+    }
+
+    /** Everything de-identified, nobody opted out: for tests and tools that take what they are given. */
+    public static ResearchArchiver create(DeidOptions options, Pseudonymizer pseudonymizer, Archive archive,
+            String sourceAeTitle) {
+        return create(options, pseudonymizer, archive, sourceAeTitle, ResearchScope.ANY, OptOuts.NONE);
     }
 
     /** What became of an object. */
@@ -57,7 +78,10 @@ public final class ResearchArchiver {
         record Archived(Path file, ProxyLabels labels, boolean again) implements Outcome {
         }
 
-        /** Not archived, and nothing wrong with it: only images are archived. */
+        /**
+         * Not archived, and nothing wrong with it: only images are archived, within the research scope, of
+         * patients who have not opted out.
+         */
         record Skipped(String reason) implements Outcome {
         }
 
@@ -67,7 +91,7 @@ public final class ResearchArchiver {
     }
 
     /** {@link #archive(EncodedHeader)} of a file not yet read. */
-    public Outcome archive(Path object) throws IOException, DicomException {
+    public Outcome archive(Path object) throws IOException, DicomException, SQLException {
         return archive(EncodedHeader.read(object));
     }
 
@@ -76,7 +100,7 @@ public final class ResearchArchiver {
      * itself unread into the archive; only a deflated data set, which cannot be cut at a byte offset, is read
      * whole.
      */
-    public Outcome archive(EncodedHeader header) throws IOException, DicomException {
+    public Outcome archive(EncodedHeader header) throws IOException, DicomException, SQLException {
         Path object = header.file();
         AttributeList list = header.attributes();
         String transferSyntax = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
@@ -92,11 +116,19 @@ public final class ResearchArchiver {
             return new Outcome.Skipped("not-an-image");
         }
         LabelExtractor.Observed observed = labels.observe(list);
+        Optional<String> outOfScope = scope.exclusion(observed.modality(), observed.bodyPart().bodyPart(),
+                observed.sopClassUid());
+        if (outOfScope.isPresent()) {
+            return new Outcome.Skipped(outOfScope.get());
+        }
         DeidentifiedObject deidentified;
         try {
             deidentified = deidentifier.deidentify(list);
         } catch (DeidentificationRefusedException e) {
             return new Outcome.Refused(e.reason(), e.getMessage());
+        }
+        if (optOuts.contains(deidentified.patientKey())) {
+            return new Outcome.Skipped("opted-out");
         }
         Archive.Key key = new Archive.Key(deidentified.patientKey(), deidentified.studyKey(),
                 deidentified.seriesKey(), deidentified.sopInstanceKey());

@@ -330,6 +330,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
         if (researched.outcome() instanceof ResearchArchiver.Outcome.Archived archived) {
             log.info("event=object.archived key={}", archived.file().getFileName().toString().replace(".dcm", ""));
         } else if (researched.outcome() instanceof ResearchArchiver.Outcome.Skipped skipped) {
+            metrics.researchSkipped(skipped.reason());
             log.info("event=object.indexed reason={} file={}", skipped.reason(), spooled.getFileName());
         } else if (researched.outcome() instanceof ResearchArchiver.Outcome.Refused refused) {
             log.info("event=object.quarantined reason={} file={}", refused.reason(), spooled.getFileName());

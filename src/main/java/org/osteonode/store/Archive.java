@@ -114,6 +114,29 @@ public final class Archive {
         return new Written(target, false);
     }
 
+    /** Deletes everything archived for one patient; returns how many objects. */
+    public long deletePatient(String patientKey) throws IOException {
+        Path patient = dir.resolve(patientKey);
+        if (!patientKey.matches("[0-9a-zA-Z._-]+") || !Files.isDirectory(patient)) {
+            return 0;
+        }
+        long objects = 0;
+        try (java.util.stream.Stream<Path> all = Files.walk(patient)) {
+            for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".dcm")) {
+                    objects++;
+                }
+                Files.delete(path);
+            }
+        }
+        if (durable) {
+            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                directory.force(true);
+            }
+        }
+        return objects;
+    }
+
     /** In-kernel copy where the platform allows (transferTo), without the pixels passing through the heap. */
     private static void copy(FileRange range, FileChannel out) throws IOException {
         try (FileChannel in = FileChannel.open(range.file(), StandardOpenOption.READ)) {

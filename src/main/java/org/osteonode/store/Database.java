@@ -29,12 +29,27 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
     }
 
+    /** The node's database: the embedded server started (and supervised) by this node, or the configured one. */
     public static Database open(Settings settings) throws IOException {
+        return open(settings, false);
+    }
+
+    /**
+     * A bin/osteonode command's database: the embedded server of the node running on this data-dir when there is
+     * one (used, not stopped), else one started for the command alone; or the configured one.
+     */
+    public static Database openForCommand(Settings settings) throws IOException {
+        return open(settings, true);
+    }
+
+    private static Database open(Settings settings, boolean command) throws IOException {
         Settings.DatabaseConnection db = settings.database();
         LocalPostgres embedded = null;
         String url = db.url();
         if (db.embedded()) {
-            embedded = LocalPostgres.start(settings.databaseDir(), 0);
+            embedded = command
+                    ? LocalPostgres.attachOrStart(settings.databaseDir())
+                    : LocalPostgres.start(settings.databaseDir(), 0);
             url = embedded.jdbcUrl("postgres");
         }
         HikariConfig config = new HikariConfig();

@@ -10,14 +10,18 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
 
-/** Writes proxy labels in batches, one transaction each; an image already labelled is left as it is. */
+/**
+ * Writes proxy labels in batches, one transaction each; an image already labelled is left as it is, and a patient
+ * who opted out of research gets none (checked again here, for an opt-out recorded while the image was on its way).
+ */
 public final class LabelStore {
     private static final String INSERT = """
             insert into image_label (sop_instance_key, series_key, study_key, patient_key, modality, sop_class_uid,
                 body_part, body_part_source, body_part_hints, age_years, age_band, sex, view_position, laterality,
                 manufacturer, model, rows, columns, pixel_spacing_row_mm, pixel_spacing_column_mm, bits_stored,
                 photometric_interpretation, study_date_shifted)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+            where not exists (select 1 from research_opt_out o where o.patient_key = ?)
             on conflict (sop_instance_key) do nothing
             """;
 
@@ -78,5 +82,6 @@ public final class LabelStore {
         statement.setInt(++i, labels.bitsStored());
         statement.setString(++i, labels.photometricInterpretation());
         statement.setDate(++i, labels.shiftedStudyDate() == null ? null : Date.valueOf(labels.shiftedStudyDate()));
+        statement.setString(++i, labels.patientKey());
     }
 }

@@ -52,6 +52,8 @@ public final class LocalPostgres implements AutoCloseable {
     private final AtomicInteger restarts = new AtomicInteger();
     private final Object lock = new Object();
     private Process server;
+    /** Set when this is a running node's server, used by a command: never started, stopped or supervised here. */
+    private ProcessHandle attachedTo;
     private boolean running;
     private boolean stopping;
 
@@ -297,6 +299,9 @@ public final class LocalPostgres implements AutoCloseable {
     /** False while the server is down or being started again. */
     public boolean isRunning() {
         synchronized (lock) {
+            if (attachedTo != null) {
+                return attachedTo.isAlive();
+            }
             return running && server.isAlive();
         }
     }
@@ -308,7 +313,7 @@ public final class LocalPostgres implements AutoCloseable {
     /** The server's process id, for an operator (and a test) that wants to find it. */
     public long pid() {
         synchronized (lock) {
-            return server.pid();
+            return attachedTo != null ? attachedTo.pid() : server.pid();
         }
     }
 
@@ -320,7 +325,7 @@ public final class LocalPostgres implements AutoCloseable {
             stopping = true;
             current = server;
         }
-        if (current == null || !current.isAlive()) {
+        if (attachedTo != null || current == null || !current.isAlive()) {
             return;
         }
         current.destroy();
@@ -336,22 +341,42 @@ public final class LocalPostgres implements AutoCloseable {
         log.info("event=database.stopped");
     }
 
-    /**
-     * A node killed with SIGKILL leaves its embedded PostgreSQL running, holding the data directory; stop it
-     * (SIGTERM: smart shutdown, its clients died with the node) so that this node can start its own.
-     */
-    private static void stopOrphanedServer(Path dir) throws IOException {
+    /** The live postmaster named by the cluster's postmaster.pid, if any. */
+    private static Optional<ProcessHandle> livePostmaster(Path dir) throws IOException {
         Path pidFile = dir.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
-            return;
+            return Optional.empty();
         }
-        Optional<ProcessHandle> postmaster = Files.readAllLines(pidFile).stream().findFirst()
+        return Files.readAllLines(pidFile).stream().findFirst()
                 .map(String::trim)
                 .filter(s -> s.matches("\\d+"))
-                .filter(LocalPostgres::isPostgres)
+                .filter(pid -> "postgres".equals(comm(pid)))
                 .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)));
+    }
+
+    /**
+     * The JVM that started the server, while it lives: a running node, or a bin/osteonode command that started
+     * the server for itself. A server whose starter died (kill -9) has been adopted by init or a subreaper. In a
+     * container the node may itself be pid 1: its parenthood, not the number, is what counts.
+     */
+    private static Optional<ProcessHandle> owner(ProcessHandle postmaster) {
+        return postmaster.parent().filter(parent -> "java".equals(comm(Long.toString(parent.pid()))));
+    }
+
+    /**
+     * A node killed with SIGKILL leaves its embedded PostgreSQL running, holding the data directory; stop it
+     * (SIGTERM: smart shutdown, its clients died with the node) so that this node can start its own. A server
+     * whose node is alive is never touched: two nodes on one data directory would share its spool.
+     */
+    private static void stopOrphanedServer(Path dir) throws IOException {
+        Optional<ProcessHandle> postmaster = livePostmaster(dir);
         if (postmaster.isEmpty()) {
             return;
+        }
+        Optional<ProcessHandle> owner = owner(postmaster.get());
+        if (owner.isPresent()) {
+            throw new IOException(dir + " is in use by another osteonode process (pid " + owner.get().pid()
+                    + "): a node on the same data-dir, or a bin/osteonode command; stop it first");
         }
         log.warn("event=database.orphan-stopping pid={} reason=\"a previous node did not stop its PostgreSQL\"",
                 postmaster.get().pid());
@@ -364,12 +389,28 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * For bin/osteonode commands: the server of the node running on this cluster, used as it is (not stopped
+     * at close), or, when no node runs, a server of the command's own, stopped at close.
+     */
+    public static LocalPostgres attachOrStart(Path clusterDir) throws IOException {
+        Optional<ProcessHandle> postmaster = livePostmaster(clusterDir);
+        if (postmaster.isPresent() && owner(postmaster.get()).isPresent()) {
+            List<String> pidFile = Files.readAllLines(clusterDir.resolve("postmaster.pid"));
+            LocalPostgres attached = new LocalPostgres(null, clusterDir, Integer.parseInt(pidFile.get(3).trim()),
+                    Files.readString(clusterDir.resolve(PASSWORD_FILE)).trim());
+            attached.attachedTo = postmaster.get();
+            return attached;
+        }
+        return start(clusterDir, 0);
+    }
+
     /** /proc/PID/comm stays readable where /proc/PID/exe is not (another user namespace, another user). */
-    private static boolean isPostgres(String pid) {
+    private static String comm(String pid) {
         try {
-            return Files.readString(Path.of("/proc", pid, "comm")).trim().equals("postgres");
+            return Files.readString(Path.of("/proc", pid, "comm")).trim();
         } catch (IOException e) {
-            return false;
+            return "";
         }
     }
 

@@ -85,13 +85,15 @@ class LocalPostgresIT {
     void aServerLeftRunningByAKilledNodeIsStoppedAndTheClusterReopened() throws Exception {
         Path cluster = temp.resolve("db");
         LocalPostgres.start(cluster, 0).close();
-        // As after kill -9 of the node: its server runs on, with no one supervising it, holding postmaster.pid.
+        // As after kill -9 of the node: its server runs on, adopted by init, holding postmaster.pid.
         Path bin = LocalPostgres.newestServer(LocalPostgres.DEBIAN_SERVERS).orElseThrow();
-        Process orphan = new ProcessBuilder(bin.resolve("postgres").toString(), "-D", cluster.toString(), "-p", Integer.toString(Ports.free()),
-                "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=").redirectErrorStream(true)
-                .redirectOutput(temp.resolve("orphan.log").toFile()).start();
+        new ProcessBuilder("sh", "-c", "'" + bin.resolve("postgres") + "' -D '" + cluster + "' -p " + Ports.free()
+                + " -c listen_addresses=127.0.0.1 -c unix_socket_directories= >'" + temp.resolve("orphan.log")
+                + "' 2>&1 &").start().waitFor();
         Poll.until(Duration.ofSeconds(30), "the orphan ready", () -> Files.exists(cluster.resolve("postmaster.pid"))
                 && Files.readString(cluster.resolve("postmaster.pid")).contains("ready"));
+        ProcessHandle orphan = ProcessHandle.of(Long.parseLong(
+                Files.readAllLines(cluster.resolve("postmaster.pid")).get(0).trim())).orElseThrow();
 
         try (LocalPostgres postgres = LocalPostgres.start(cluster, 0)) {
             assertThat(orphan.isAlive()).isFalse();
@@ -100,6 +102,35 @@ class LocalPostgresIT {
         } finally {
             orphan.destroyForcibly();
         }
+    }
+
+    @Test
+    void aRunningNodesServerIsNeverStoppedByAnotherStartButCommandsUseIt() throws Exception {
+        Path cluster = temp.resolve("db");
+        try (LocalPostgres node = LocalPostgres.start(cluster, 0)) {
+            assertThatThrownBy(() -> LocalPostgres.start(cluster, 0))
+                    .hasMessageContaining("is in use by another osteonode process");
+
+            try (LocalPostgres command = LocalPostgres.attachOrStart(cluster);
+                 Connection connection = command.connect("postgres")) {
+                assertThat(command.pid()).isEqualTo(node.pid());
+                assertThat(connection.isValid(2)).isTrue();
+            }
+            assertThat(node.isRunning()).as("the command left the node's server running").isTrue();
+        }
+    }
+
+    @Test
+    void withNoNodeRunningACommandStartsAServerOfItsOwnAndStopsIt() throws Exception {
+        Path cluster = temp.resolve("db");
+        LocalPostgres.start(cluster, 0).close();
+
+        long pid;
+        try (LocalPostgres command = LocalPostgres.attachOrStart(cluster)) {
+            pid = command.pid();
+            assertThat(command.isRunning()).isTrue();
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     }
 
     @Test

@@ -82,6 +82,19 @@ public final class NodeProcess implements AutoCloseable {
         return this;
     }
 
+    /** bin/osteonode as an operator runs it on the node's machine; fails the test on a non-zero exit. */
+    public static String command(Path dataDir, String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bin/osteonode"));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("OSTEONODE_"));
+        builder.environment().put("OSTEONODE_DATA_DIR", dataDir.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        org.assertj.core.api.Assertions.assertThat(process.waitFor()).as(output).isZero();
+        return output;
+    }
+
     public static String javaBinary() {
         return ProcessHandle.current().info().command().orElse("java");
     }

@@ -96,6 +96,12 @@ public final class SyntheticDicom {
         return this;
     }
 
+    /** Modality only (the SOP Class stays DX): enough for what keys on Modality, such as the research scope. */
+    public SyntheticDicom modality(String modality) {
+        this.modality = modality;
+        return this;
+    }
+
     public SyntheticDicom studyDate(String date) {
         this.studyDate = date;
         return this;
