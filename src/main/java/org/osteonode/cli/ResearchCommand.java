@@ -8,6 +8,7 @@ import org.osteonode.store.Database;
 import org.osteonode.store.OptOutRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,10 @@ import java.util.concurrent.Callable;
 @Command(name = "research", description = "Govern the research archive.",
         subcommands = ResearchCommand.OptOut.class)
 final class ResearchCommand implements Runnable {
+    // bin/osteonode puts --config right after the command's name, before the action.
+    @Option(names = "--config", paramLabel = "FILE", description = "Java properties file (conf/osteonode.properties).")
+    private Path config;
+
     @Override
     public void run() {
         System.err.println("osteonode research: name an action (try: opt-out)");
@@ -36,8 +41,8 @@ final class ResearchCommand implements Runnable {
         @Option(names = "--list", description = "How many patients have opted out (never who).")
         private boolean list;
 
-        @Option(names = "--config", paramLabel = "FILE", description = "Java properties file (conf/osteonode.properties).")
-        private Path config;
+        @ParentCommand
+        private ResearchCommand research;
 
         @Override
         public Integer call() throws Exception {
@@ -45,7 +50,7 @@ final class ResearchCommand implements Runnable {
                 System.err.println("osteonode research opt-out: give --patient-ids FILE or --list");
                 return 2;
             }
-            Settings settings = SettingsLoader.load(config, System.getenv());
+            Settings settings = SettingsLoader.load(research.config, System.getenv());
             try (Database database = Database.openForCommand(settings)) {
                 OptOutRegistry registry = new OptOutRegistry(database.dataSource());
                 if (list) {

@@ -7,6 +7,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.CodeStringAttribute;
 import com.pixelmed.dicom.CodedSequenceItem;
+import com.pixelmed.dicom.DicomDictionary;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.LongStringAttribute;
 import com.pixelmed.dicom.SequenceAttribute;
@@ -15,7 +16,6 @@ import org.osteonode.deid.ConfidentialityProfile.Resolution;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -33,13 +33,6 @@ public final class Deidentifier {
     /** osteonode's own additions (PS3.15 E.1.1 and E.3): said in the object, so no reader has to guess. */
     private static final String METHOD = "osteonode PS3.15 Annex E Basic Profile";
 
-    /**
-     * Attributes that Table E.1-1 lets a de-identifier remove (X/Z, X/D, X/Z/D, Z/D) but that the IODs
-     * osteonode archives (CR, DX, MG, CT, MR) require: Z keeps them empty (Type 2), D gives a dummy (Type 1).
-     * Grown from what dciodvfy reports; anything not here is removed.
-     */
-    private static final Map<Integer, ConfidentialityProfile.Action> REQUIRED_BY_IOD = Map.of();
-
     /** Secondary Capture and its multi-frame variants: screens, scanned documents, anything digitised. */
     static final Set<String> SCREEN_CAPTURES = Set.of(
             "1.2.840.10008.5.1.4.1.1.7",   // Secondary Capture Image
@@ -52,6 +45,10 @@ public final class Deidentifier {
     static final Set<String> PHOTOGRAPHS = Set.of(
             "1.2.840.10008.5.1.4.1.1.77.1.4",   // VL Photographic Image
             "1.2.840.10008.5.1.4.1.1.77.1.4.1"); // Video Photographic Image
+
+    /** Names of LO and SH attributes that hold free text (Dose Comment, Content Description, Segment Label...). */
+    private static final java.util.regex.Pattern FREE_TEXT_NAME =
+            java.util.regex.Pattern.compile("Comment|Description|Label|Remark|Note|Reason");
 
     private final ConfidentialityProfile profile;
     private final DeidOptions options;
@@ -79,13 +76,10 @@ public final class Deidentifier {
         DateShifter dates = new DateShifter(pseudonymizer.dateShiftDays(issuer, patientId, options.maxDateShiftDays()));
         OptionalInt age = PatientAge.years(list);
 
-        Pass pass = new Pass(patientKey, dates, strings(list.get(TagFromName.SpecificCharacterSet)));
+        Pass pass = new Pass(patientKey, dates, strings(list.get(TagFromName.SpecificCharacterSet)),
+                value(list, TagFromName.SOPClassUID));
         list.removeGroup(0x0002); // the writer makes new File Meta Information from the de-identified data set
         list.removeGroupLengthAttributes();
-        if (options.retainSafePrivate()) {
-            // Retain Safe Private: what PixelMed's list of known-safe private attributes does not name goes.
-            list.removeUnsafePrivateAttributes();
-        }
         pass.apply(list);
         if (options.retainPatientCharacteristics() && age.isPresent()) {
             put(list, new AgeStringAttribute(TagFromName.PatientAge), PatientAge.ageString(age.getAsInt()));
@@ -127,14 +121,24 @@ public final class Deidentifier {
         private final String patientKey;
         private final DateShifter dates;
         private final String[] characterSet;
+        private final String sopClass;
 
-        Pass(String patientKey, DateShifter dates, String[] characterSet) {
+        Pass(String patientKey, DateShifter dates, String[] characterSet, String sopClass) {
             this.patientKey = patientKey;
             this.dates = dates;
             this.characterSet = characterSet;
+            this.sopClass = sopClass;
         }
 
         void apply(AttributeList list) throws DicomException {
+            apply(list, true);
+        }
+
+        /** @param topLevel the object's own attributes, not an item's: where an IOD's module requirements apply */
+        private void apply(AttributeList list, boolean topLevel) throws DicomException {
+            if (options.retainSafePrivate()) {
+                SafePrivateAttributes.removeUnsafe(list); // before UN elements go: it reads their creators
+            }
             UnknownValues.readOrRemove(list, characterSet);
             boolean removeOverlays = false;
             boolean removeCurves = false;
@@ -150,7 +154,7 @@ public final class Deidentifier {
                     continue;
                 }
                 Resolution resolution = profile.resolve(tag.getGroup(), tag.getElement());
-                ConfidentialityProfile.Action action = required(tag, resolution.action());
+                ConfidentialityProfile.Action action = required(tag, resolution.action(), sopClass, topLevel);
                 switch (action) {
                     case REMOVE -> {
                         list.remove(tag);
@@ -159,7 +163,8 @@ public final class Deidentifier {
                     }
                     case EMPTY -> empty(attribute);
                     case DUMMY -> dummy(attribute);
-                    case KEEP, NOT_LISTED, REPLACE_UIDS_INSIDE -> keepOrShift(attribute, action);
+                    case NOT_LISTED -> notListed(list, attribute);
+                    case KEEP, REPLACE_UIDS_INSIDE -> keepOrShift(attribute, action);
                     case CLEAN -> clean(list, attribute, resolution.reason());
                     case REPLACE_UID -> replaceUids(attribute);
                     default -> throw new IllegalStateException("unresolved action " + action + " for " + tag);
@@ -185,6 +190,33 @@ public final class Deidentifier {
             }
         }
 
+        /**
+         * Table E.1-1 is not exhaustive: what it does not list is kept, except what could still name someone. An
+         * attribute the data dictionary does not know (a vendor's or a newer standard's, not private) is removed: no
+         * one can say what it holds. A person name is removed. Free text (LT, ST, UT, and the LO or SH whose name
+         * says comment, description or label) is cleaned like the descriptors.
+         */
+        private void notListed(AttributeList list, Attribute attribute) throws DicomException {
+            AttributeTag tag = attribute.getTag();
+            String name = DicomDictionary.StandardDictionary.getNameFromTag(tag);
+            String vr = attribute.getVRAsString();
+            if (name == null || vr.equals("PN")) {
+                list.remove(tag);
+            } else if (vr.equals("LT") || vr.equals("ST") || vr.equals("UT")
+                    || ((vr.equals("LO") || vr.equals("SH")) && FREE_TEXT_NAME.matcher(name).find())) {
+                String cleaned = descriptorCleaner.apply(String.join(" ", strings(attribute)));
+                if (!cleaned.isEmpty()) {
+                    replace(attribute, cleaned);
+                } else if (IodRequirements.isType1Text(tag.getGroup() << 16 | tag.getElement())) {
+                    dummy(attribute);
+                } else {
+                    list.remove(tag);
+                }
+            } else {
+                keepOrShift(attribute, ConfidentialityProfile.Action.NOT_LISTED);
+            }
+        }
+
         private void clean(AttributeList list, Attribute attribute, ConfidentialityProfile.Reason reason)
                 throws DicomException {
             if (attribute instanceof SequenceAttribute sequence) {
@@ -203,14 +235,17 @@ public final class Deidentifier {
                 } else {
                     replace(attribute, cleaned);
                 }
+            } else if (reason == ConfidentialityProfile.Reason.SAFE_PRIVATE && vr.equals("UI")) {
+                // The table calls some private UIDs safe (analysed series, versions); the original is still a UID.
+                replaceUids(attribute);
             }
             // Other cleaning keeps the value: times and time zone offsets under Modified Dates identify no one,
-            // and private attributes left under Retain Safe Private are the ones known to be safe.
+            // and private attributes left under Retain Safe Private are the ones the table knows to be safe.
         }
 
         private void items(SequenceAttribute sequence) throws DicomException {
             for (int i = 0; i < sequence.getNumberOfItems(); i++) {
-                apply(sequence.getItem(i).getAttributeList());
+                apply(sequence.getItem(i).getAttributeList(), false);
             }
         }
 
@@ -272,12 +307,18 @@ public final class Deidentifier {
         }
     }
 
-    private ConfidentialityProfile.Action required(AttributeTag tag, ConfidentialityProfile.Action action) {
-        return switch (action) {
-            case REMOVE_UNLESS_REQUIRED -> REQUIRED_BY_IOD.getOrDefault(tag(tag), ConfidentialityProfile.Action.REMOVE);
-            case EMPTY_UNLESS_REQUIRED -> REQUIRED_BY_IOD.getOrDefault(tag(tag), ConfidentialityProfile.Action.EMPTY);
-            default -> action;
+    /** The table's "unless the IOD requires it", decided for the object's SOP Class ({@link IodRequirements}). */
+    private static ConfidentialityProfile.Action required(AttributeTag tag, ConfidentialityProfile.Action action,
+            String sopClass, boolean topLevel) {
+        ConfidentialityProfile.Action otherwise = switch (action) {
+            case REMOVE_UNLESS_REQUIRED -> ConfidentialityProfile.Action.REMOVE;
+            case EMPTY_UNLESS_REQUIRED -> ConfidentialityProfile.Action.EMPTY;
+            default -> null;
         };
+        if (otherwise == null) {
+            return action;
+        }
+        return topLevel ? IodRequirements.instead(sopClass, tag(tag)).orElse(otherwise) : otherwise;
     }
 
     /** Patient Identity Removed, De-identification Method (and its codes), Longitudinal Temporal Information Modified. */

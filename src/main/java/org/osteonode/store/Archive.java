@@ -11,8 +11,10 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * De-identified objects, one {@code .dcm} file each, under pseudonymous folders:
- * {@code <patient>/<study>/<series>/<SOP instance>.dcm}, and nothing else. A file appears whole or not at
- * all (written beside the archive, fsync'ed, renamed in), so a reader never sees half an object.
+ * {@code <patient>/<study>/<series>/<SOP instance>.dcm}. A file appears whole or not at all (written beside the
+ * archive, fsync'ed, linked in), so a reader never sees half an object. Each SOP Instance is claimed once for the
+ * whole archive in {@code .sop-instances/} (a small file naming where its object is), so that a SOP Instance UID
+ * reused under another patient, study or series is caught too.
  */
 public final class Archive {
     /** The pseudonymous keys an object is filed under. */
@@ -33,6 +35,9 @@ public final class Archive {
     /** Bytes of another file: {@code length} of them from {@code offset}. */
     public record FileRange(Path file, long offset, long length) {
     }
+
+    /** The folder of SOP Instance claims, hidden: the archive's readers walk the patient folders. */
+    public static final String CLAIMS = ".sop-instances";
 
     private final Path dir;
     private final Path scratch;
@@ -75,6 +80,7 @@ public final class Archive {
      */
     public Written write(Key key, byte[] head, FileRange tail) throws IOException {
         Path target = pathOf(key);
+        claim(key);
         Path part = Files.createTempFile(scratch, "archive-", ".part");
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE)) {
             ByteBuffer bytes = ByteBuffer.wrap(head);
@@ -114,17 +120,50 @@ public final class Archive {
         return new Written(target, false);
     }
 
-    /** Deletes everything archived for one patient; returns how many objects. */
+    /**
+     * Claims the key's SOP Instance for the key's path: refused when another path holds it. A claim left empty by a
+     * crash, or naming this very path (a retry, a resend), is this writer's.
+     */
+    private void claim(Key key) throws IOException {
+        Path claim = claimOf(key.sopInstance());
+        byte[] where = dir.relativize(pathOf(key)).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.createDirectories(claim.getParent());
+        try {
+            Files.write(claim, where, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            byte[] claimed = Files.readAllBytes(claim);
+            if (claimed.length > 0 && !java.util.Arrays.equals(claimed, where)) {
+                throw new ConflictException(dir.resolve(new String(claimed, java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            Files.write(claim, where);
+        }
+        if (durable) {
+            try (FileChannel file = FileChannel.open(claim, StandardOpenOption.READ);
+                 FileChannel directory = FileChannel.open(claim.getParent(), StandardOpenOption.READ)) {
+                file.force(true);
+                directory.force(true);
+            }
+        }
+    }
+
+    private Path claimOf(String sopInstanceKey) {
+        String shard = sopInstanceKey.length() < 2 ? "_" : sopInstanceKey.substring(sopInstanceKey.length() - 2);
+        return dir.resolve(CLAIMS).resolve(shard).resolve(sopInstanceKey);
+    }
+
+    /** Deletes everything archived for one patient, and their claims; returns how many objects. */
     public long deletePatient(String patientKey) throws IOException {
         Path patient = dir.resolve(patientKey);
-        if (!patientKey.matches("[0-9a-zA-Z._-]+") || !Files.isDirectory(patient)) {
+        if (!patientKey.matches("[0-9a-zA-Z][0-9a-zA-Z._-]*") || !Files.isDirectory(patient)) {
             return 0;
         }
         long objects = 0;
         try (java.util.stream.Stream<Path> all = Files.walk(patient)) {
             for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".dcm")) {
+                String name = path.getFileName().toString();
+                if (Files.isRegularFile(path) && name.endsWith(".dcm")) {
                     objects++;
+                    Files.deleteIfExists(claimOf(name.substring(0, name.length() - ".dcm".length())));
                 }
                 Files.delete(path);
             }

@@ -60,6 +60,36 @@ class DeidentifierOptionsTest {
         assertThat(list.get(PRIVATE_VALUE)).isNull();
     }
 
+    @Test
+    void retainSafePrivateKeepsWhatTableE3101NamesUnderItsCreatorAndNothingElse() throws Exception {
+        AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").attributes();
+        // Philips DX image processing, safe per PS3.15 Table E.3.10-1: (2001,xx13) Unique Processing Mode
+        put(list, new LongStringAttribute(new AttributeTag(0x2001, 0x0010)), "Philips Imaging DD 002");
+        list.put(new com.pixelmed.dicom.SignedShortAttribute(new AttributeTag(0x2001, 0x1013)));
+        list.get(new AttributeTag(0x2001, 0x1013)).addValue(3);
+        // the same element byte under another creator is not safe, nor is another element of a safe creator
+        put(list, new LongStringAttribute(new AttributeTag(0x2001, 0x0011)), "ACME_PRIVATE 1.0");
+        put(list, new LongStringAttribute(new AttributeTag(0x2001, 0x1113)), "PID-7Q4X-0126");
+        put(list, new LongStringAttribute(new AttributeTag(0x2001, 0x10F0)), "PID-7Q4X-0127");
+
+        deidentifier(options(true, true, true, false, false, false, true)).deidentify(list);
+
+        assertThat(list.get(new AttributeTag(0x2001, 0x1013)).getIntegerValues()).containsExactly(3);
+        assertThat(value(list, new AttributeTag(0x2001, 0x0010))).isEqualTo("Philips Imaging DD 002");
+        assertThat(list.get(new AttributeTag(0x2001, 0x1113))).isNull();
+        assertThat(list.get(new AttributeTag(0x2001, 0x0011))).as("a creator left with nothing goes").isNull();
+        assertThat(list.get(new AttributeTag(0x2001, 0x10F0))).isNull();
+    }
+
+    @Test
+    void theSafePrivateListIsTheWholeTable() {
+        assertThat(SafePrivateAttributes.size()).isEqualTo(479);
+        assertThat(SafePrivateAttributes.isSafe("GEMS_ACQU_01", 0x0019, 0x1023)).isTrue();
+        assertThat(SafePrivateAttributes.isSafe("HOLOGIC, Inc.", 0x7E01, 0x1012)).as("a quoted creator").isTrue();
+        assertThat(SafePrivateAttributes.isSafe("GEMS_ACQU_01", 0x0019, 0x10FF)).isFalse();
+        assertThat(SafePrivateAttributes.csvFields("a,\"b, \"\"c\"\"\",d")).containsExactly("a", "b, \"c\"", "d");
+    }
+
     private static AttributeList deidentify(DeidOptions options) throws Exception {
         AttributeList list = SyntheticDicom.radiograph().studyDate("20240115").attributes();
         addIdentities(list);

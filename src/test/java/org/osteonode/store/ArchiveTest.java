@@ -46,6 +46,26 @@ class ArchiveTest {
     }
 
     @Test
+    void aSopInstanceArchivedUnderOnePatientIsRefusedUnderAnother() throws Exception {
+        Archive archive = new Archive(temp.resolve("archive"), temp.resolve("scratch"), true);
+        archive.write(KEY, bytes("first"), null);
+
+        assertThatThrownBy(() -> archive.write(new Archive.Key("other", "s", "e", "i"), bytes("first"), null))
+                .isInstanceOf(Archive.ConflictException.class).hasMessageContaining("i.dcm");
+        assertThat(temp.resolve("archive/other")).doesNotExist();
+    }
+
+    @Test
+    void deletingAPatientDeletesTheirClaimsSoTheSopInstanceMayComeBack() throws Exception {
+        Archive archive = new Archive(temp.resolve("archive"), temp.resolve("scratch"), true);
+        archive.write(KEY, bytes("first"), null);
+
+        assertThat(archive.deletePatient("p")).isEqualTo(1);
+        assertThat(archive.deletePatient(Archive.CLAIMS)).as("never the claims folder").isZero();
+        assertThat(archive.write(new Archive.Key("other", "s", "e", "i"), bytes("second"), null).again()).isFalse();
+    }
+
+    @Test
     void ofDifferentObjectsWrittenUnderOneKeyAtOnceExactlyOneIsArchived() throws Exception {
         Archive archive = new Archive(temp.resolve("archive"), temp.resolve("scratch"), true);
         ExecutorService writers = Executors.newFixedThreadPool(8);
