@@ -3,6 +3,7 @@ package org.osteonode.cli;
 import org.osteonode.config.Settings;
 import org.osteonode.config.SettingsLoader;
 import org.osteonode.research.FolderDeidentification;
+import org.osteonode.deid.Deidentifier;
 import org.osteonode.deid.Pseudonymizer;
 import org.osteonode.research.ResearchArchiver;
 import org.osteonode.research.ResearchScope;
@@ -42,6 +43,7 @@ final class DeidCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Deidentifier.prepare();
         Settings settings = SettingsLoader.load(config, System.getenv());
         Path output = out.toAbsolutePath().normalize();
         Path quarantinePath = quarantineDir != null ? quarantineDir : output.resolveSibling(output.getFileName() + "-quarantine");

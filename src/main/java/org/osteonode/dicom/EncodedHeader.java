@@ -33,12 +33,15 @@ public final class EncodedHeader {
     private final byte[] encoded;
     private final long pixelDataOffset;
     private final boolean pixelDataFollows;
+    private final String sopInstanceUid;
 
-    private EncodedHeader(Path file, byte[] encoded, long pixelDataOffset, boolean pixelDataFollows) {
+    private EncodedHeader(Path file, byte[] encoded, long pixelDataOffset, boolean pixelDataFollows,
+            String sopInstanceUid) {
         this.file = file;
         this.encoded = encoded;
         this.pixelDataOffset = pixelDataOffset;
         this.pixelDataFollows = pixelDataFollows;
+        this.sopInstanceUid = sopInstanceUid;
     }
 
     /**
@@ -47,18 +50,29 @@ public final class EncodedHeader {
      * @throws DicomException not parseable as DICOM
      */
     public static EncodedHeader read(Path file) throws IOException, DicomException {
+        return readParsed(file).header();
+    }
+
+    /** The header and the attributes of the same parse, for a caller that uses both at once. */
+    public record Parsed(EncodedHeader header, AttributeList attributes) {
+    }
+
+    /** {@link #read} that also hands over what it parsed, so that the caller need not parse it again. */
+    public static Parsed readParsed(Path file) throws IOException, DicomException {
         AttributeList list = new AttributeList();
         long stoppedAt = parse(Files.newInputStream(file), list);
         boolean pixelDataFollows = stoppedAt < Files.size(file);
         String transferSyntax = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
+        String sopInstanceUid = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SOPInstanceUID).trim();
         if (transferSyntax.isBlank() || new TransferSyntax(transferSyntax.trim()).isDeflated()) {
             // a deflated data set has no byte offset in the file for Pixel Data or the header's end
-            return new EncodedHeader(file, null, -1, pixelDataFollows);
+            return new Parsed(new EncodedHeader(file, null, -1, pixelDataFollows, sopInstanceUid), list);
         }
         // the parser stops after the tag of Pixel Data: the element starts 4 bytes earlier
         long end = pixelDataFollows ? stoppedAt - 4 : stoppedAt;
         byte[] encoded = end <= KEPT_BYTES ? prefix(file, (int) end) : null;
-        return new EncodedHeader(file, encoded, pixelDataFollows ? end : -1, pixelDataFollows);
+        return new Parsed(new EncodedHeader(file, encoded, pixelDataFollows ? end : -1, pixelDataFollows, sopInstanceUid),
+                list);
     }
 
     /** A new list of the header's attributes, the File Meta Information included; the caller may change it. */
@@ -66,6 +80,11 @@ public final class EncodedHeader {
         AttributeList list = new AttributeList();
         parse(encoded != null ? new ByteArrayInputStream(encoded) : Files.newInputStream(file), list);
         return list;
+    }
+
+    /** SOP Instance UID, read with the header; empty when the object has none. */
+    public String sopInstanceUid() {
+        return sopInstanceUid;
     }
 
     public Path file() {

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,99 +56,106 @@ public final class FolderDeidentification {
     }
 
     /**
-     * De-identifies {@code files} with {@code threads} at once. Files that share a SOP Instance UID are archived one
-     * after the other in path order, after all the others: the first in path order is the one archived, the rest
-     * are the same object again or are quarantined as {@code duplicate-sop-instance-uid}, whatever the threads'
-     * timing, so that two runs give the same tree.
+     * De-identifies {@code files} with {@code threads} at once. Of files that share a SOP Instance UID, the first in
+     * path order is archived with all the others, and the rest after them, one round each, in path order: they are
+     * the same object again or are quarantined as {@code duplicate-sop-instance-uid}, whatever the threads' timing,
+     * so that two runs give the same tree.
      *
      * @param progress called with the number of files done so far, from worker threads
      */
     public Summary run(Path inputRoot, List<Path> files, IntConsumer progress) throws InterruptedException {
-        List<List<Path>> rounds = roundsBySopInstanceUid(files);
+        Tally tally = new Tally();
         AtomicInteger done = new AtomicInteger();
-        AtomicInteger archived = new AtomicInteger();
-        AtomicInteger again = new AtomicInteger();
-        Map<String, Integer> skipped = new TreeMap<>();
-        AtomicInteger notDicom = new AtomicInteger();
-        Map<String, Integer> quarantined = new TreeMap<>();
-        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            for (List<Path> round : rounds) {
-                List<Future<?>> futures = round.stream().<Future<?>>map(file -> pool.submit(() -> {
-                    String name = inputRoot.relativize(file).toString().replace('/', '_');
-                    try {
-                        if (!hasDicomPreamble(file)) {
-                            notDicom.incrementAndGet();
-                        } else {
-                            ResearchArchiver.Outcome outcome = archiver.archive(file);
-                            if (outcome instanceof ResearchArchiver.Outcome.Refused refused) {
-                                quarantine(file, name, refused.reason(), refused.detail(), quarantined);
-                            } else if (outcome instanceof ResearchArchiver.Outcome.Skipped skip) {
-                                synchronized (skipped) {
-                                    skipped.merge(skip.reason(), 1, Integer::sum);
-                                }
-                            } else if (((ResearchArchiver.Outcome.Archived) outcome).again()) {
-                                again.incrementAndGet();
-                            } else {
-                                archived.incrementAndGet();
-                            }
-                        }
-                    } catch (com.pixelmed.dicom.DicomException e) {
-                        quarantineOrRecord(file, name, "unparseable", e, quarantined, failures);
-                    } catch (Exception e) {
-                        failures.add(name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            // The first file of each SOP Instance UID, in path order, is submitted as soon as its header is read
+            // (reading overlaps the workers); a later file of a UID already seen waits for a round after them.
+            Map<String, Integer> seen = new HashMap<>();
+            List<List<Path>> laterRounds = new ArrayList<>();
+            List<Future<?>> first = new ArrayList<>();
+            for (Path file : files) {
+                String uid = sopInstanceUid(file);
+                int earlier = uid.isEmpty() ? 0 : seen.merge(uid, 1, Integer::sum) - 1;
+                if (earlier == 0) {
+                    first.add(pool.submit(() -> deidentify(inputRoot, file, tally, progress, done)));
+                } else {
+                    while (laterRounds.size() < earlier) {
+                        laterRounds.add(new ArrayList<>());
                     }
-                    progress.accept(done.incrementAndGet());
-                })).toList();
-                for (Future<?> future : futures) {
-                    try {
-                        future.get();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        failures.add(e.getCause().toString());
-                    }
+                    laterRounds.get(earlier - 1).add(file);
                 }
+            }
+            await(first, tally);
+            for (List<Path> round : laterRounds) {
+                await(round.stream().<Future<?>>map(file -> pool.submit(
+                        () -> deidentify(inputRoot, file, tally, progress, done))).toList(), tally);
             }
         } finally {
             pool.shutdownNow();
         }
-        return new Summary(files.size(), archived.get(), again.get(), skipped, notDicom.get(), quarantined,
-                failures);
+        return new Summary(files.size(), tally.archived.get(), tally.again.get(), tally.skipped, tally.notDicom.get(),
+                tally.quarantined, tally.failures);
     }
 
-    /**
-     * The files in rounds: first every file whose SOP Instance UID no earlier file (in path order) has, together;
-     * then, one round each, the second file of each shared UID, the third, and so on. Files that cannot be read
-     * here go in the first round, to meet their failure there.
-     */
-    static List<List<Path>> roundsBySopInstanceUid(List<Path> files) {
-        Map<String, Integer> seen = new java.util.HashMap<>();
-        List<List<Path>> rounds = new java.util.ArrayList<>();
-        List<String> uids = sopInstanceUids(files);
-        for (int i = 0; i < files.size(); i++) {
-            String uid = uids.get(i);
-            int round = uid.isEmpty() ? 0 : seen.merge(uid, 1, Integer::sum) - 1;
-            while (rounds.size() <= round) {
-                rounds.add(new java.util.ArrayList<>());
+    private static void await(List<Future<?>> futures, Tally tally) throws InterruptedException {
+        for (Future<?> future : futures) {
+            try {
+                future.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                tally.failures.add(e.getCause().toString());
             }
-            rounds.get(round).add(files.get(i));
         }
-        return rounds;
     }
 
-    /** Each file's SOP Instance UID from its header, read in parallel; empty when unreadable. */
-    private static List<String> sopInstanceUids(List<Path> files) {
-        return files.parallelStream().map(FolderDeidentification::sopInstanceUid).toList();
+    /** What a run has done so far, counted from its worker threads. */
+    private static final class Tally {
+        final AtomicInteger archived = new AtomicInteger();
+        final AtomicInteger again = new AtomicInteger();
+        final AtomicInteger notDicom = new AtomicInteger();
+        final Map<String, Integer> skipped = java.util.Collections.synchronizedMap(new TreeMap<>());
+        final Map<String, Integer> quarantined = java.util.Collections.synchronizedMap(new TreeMap<>());
+        final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     }
 
+    private void deidentify(Path inputRoot, Path file, Tally tally, IntConsumer progress, AtomicInteger done) {
+        try {
+            deidentify(inputRoot, file, tally);
+        } finally {
+            progress.accept(done.incrementAndGet());
+        }
+    }
+
+    private void deidentify(Path inputRoot, Path file, Tally tally) {
+        String name = inputRoot.relativize(file).toString().replace('/', '_');
+        try {
+            if (!hasDicomPreamble(file)) {
+                tally.notDicom.incrementAndGet();
+                return;
+            }
+            ResearchArchiver.Outcome outcome = archiver.archive(file);
+            if (outcome instanceof ResearchArchiver.Outcome.Refused refused) {
+                quarantine(file, name, refused.reason(), refused.detail(), tally.quarantined);
+            } else if (outcome instanceof ResearchArchiver.Outcome.Skipped skip) {
+                tally.skipped.merge(skip.reason(), 1, Integer::sum);
+            } else if (((ResearchArchiver.Outcome.Archived) outcome).again()) {
+                tally.again.incrementAndGet();
+            } else {
+                tally.archived.incrementAndGet();
+            }
+        } catch (com.pixelmed.dicom.DicomException e) {
+            quarantineOrRecord(file, name, "unparseable", e, tally.quarantined, tally.failures);
+        } catch (Exception e) {
+            tally.failures.add(name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** The file's SOP Instance UID from its header; empty when it has none or is no DICOM this reader takes. */
     private static String sopInstanceUid(Path file) {
         try {
             if (!hasDicomPreamble(file)) {
                 return "";
             }
-            return com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(
-                    org.osteonode.dicom.EncodedHeader.read(file).attributes(),
-                    com.pixelmed.dicom.TagFromName.SOPInstanceUID).trim();
+            return org.osteonode.dicom.EncodedHeader.read(file).sopInstanceUid();
         } catch (Exception e) {
             return "";
         }
@@ -164,9 +173,7 @@ public final class FolderDeidentification {
     private void quarantine(Path file, String name, String reason, String detail, Map<String, Integer> quarantined)
             throws IOException {
         quarantine.copy(file, name, reason, detail);
-        synchronized (quarantined) {
-            quarantined.merge(reason, 1, Integer::sum);
-        }
+        quarantined.merge(reason, 1, Integer::sum);
     }
 
     /** Part 10 files have "DICM" after a 128-byte preamble; anything else in the folder is not ours to judge. */

@@ -90,9 +90,10 @@ public final class ResearchArchiver {
         }
     }
 
-    /** {@link #archive(EncodedHeader)} of a file not yet read. */
+    /** {@link #archive(EncodedHeader)} of a file not yet read, parsed once. */
     public Outcome archive(Path object) throws IOException, DicomException, SQLException {
-        return archive(EncodedHeader.read(object));
+        EncodedHeader.Parsed parsed = EncodedHeader.readParsed(object);
+        return archive(parsed.header(), parsed.attributes());
     }
 
     /**
@@ -101,8 +102,12 @@ public final class ResearchArchiver {
      * whole.
      */
     public Outcome archive(EncodedHeader header) throws IOException, DicomException, SQLException {
+        return archive(header, header.attributes());
+    }
+
+    /** @param list the header's attributes, the caller's to give away: they are de-identified in place */
+    private Outcome archive(EncodedHeader header, AttributeList list) throws IOException, DicomException, SQLException {
         Path object = header.file();
-        AttributeList list = header.attributes();
         String transferSyntax = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
         PixelDataElement pixels = header.pixelDataOffset() >= 0
                 ? PixelDataElement.locate(object, header.pixelDataOffset(), transferSyntax)
