@@ -56,6 +56,7 @@ public final class Node implements AutoCloseable {
     private final HttpEndpoints http;
     private final OnnxModel model;
     private final ModelScorer scorer;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Node(Settings settings, Database database, Pipeline pipeline, StorageScp scp, HttpEndpoints http,
             OnnxModel model, ModelScorer scorer) {
@@ -176,9 +177,12 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Graceful stop: receiver first (open associations finish), then pipeline, HTTP and database. */
+    /** Graceful stop: receiver first (open associations finish), then pipeline, HTTP and database; once. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         log.info("event=node.stopping grace_seconds={}", settings.shutdownGrace().toSeconds());
         scp.stop(settings.shutdownGrace());
         pipeline.close();

@@ -9,7 +9,10 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import sun.misc.Signal;
+
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -25,12 +28,18 @@ final class ServeCommand implements Callable<Integer> {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(Level.toLevel(settings.logLevel()));
         Node node = Node.start(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        // ONNX Runtime releases its environment in a JVM shutdown hook of its own, run at the same time as any
+        // other: a batch in the model at that moment crashes the JVM (SIGSEGV, exit 134). So SIGTERM and SIGINT
+        // stop the node first, the model last, and only then begin the JVM's exit.
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(name), signal -> {
+                node.close();
+                System.exit(128 + signal.getNumber());
+            });
+        }
+        // Any other way out (System.exit elsewhere) still stops the node as well as it can.
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
+        new CountDownLatch(1).await(); // the node runs until the process is told to stop
         return 0;
     }
 }
