@@ -55,7 +55,7 @@ final class DeidCommand implements Callable<Integer> {
                     settings.dicom().aeTitle(), ResearchScope.of(settings.research()), ResearchArchiver.OptOuts.NONE);
             Quarantine quarantine = new Quarantine(quarantinePath, new Metrics());
             List<Path> files = FolderDeidentification.filesUnder(in);
-            Progress progress = new Progress(System.err, files.size());
+            Progress progress = new Progress(System.err, files.size(), "files");
             FolderDeidentification.Summary summary = new FolderDeidentification(archiver, quarantine, Math.max(1, threads))
                     .run(in, files, progress::update);
             progress.finish();
@@ -81,48 +81,6 @@ final class DeidCommand implements Callable<Integer> {
         if (!summary.failures().isEmpty()) {
             out.printf("  failed: %d%n", summary.failures().size());
             summary.failures().forEach(failure -> out.printf("    %s%n", failure));
-        }
-    }
-
-    /** A progress bar on a terminal; on a pipe or file, a line every tenth of the way. */
-    private static final class Progress {
-        private static final int WIDTH = 40;
-        private final PrintStream out;
-        private final int total;
-        private final long started = System.nanoTime();
-        private final boolean terminal = System.console() != null;
-        private int lastTenth = -1;
-        private long lastDraw;
-
-        Progress(PrintStream out, int total) {
-            this.out = out;
-            this.total = Math.max(total, 1);
-        }
-
-        synchronized void update(int done) {
-            long now = System.nanoTime();
-            if (terminal) {
-                if (now - lastDraw < 100_000_000L && done < total) {
-                    return;
-                }
-                lastDraw = now;
-                int filled = done * WIDTH / total;
-                out.printf("\r[%s%s] %d/%d files, %.1f files/s", "#".repeat(filled), ".".repeat(WIDTH - filled), done,
-                        total, done / seconds());
-            } else if (done * 10 / total > lastTenth) {
-                lastTenth = done * 10 / total;
-                out.printf("%d/%d files%n", done, total);
-            }
-        }
-
-        void finish() {
-            if (terminal) {
-                out.println();
-            }
-        }
-
-        double seconds() {
-            return (System.nanoTime() - started) / 1e9;
         }
     }
 }

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** PS3.16 CID 7050 De-identification Method codes (DCM) for the profile and each option applied. */
-enum DeidentificationMethod {
+public enum DeidentificationMethod {
     BASIC_PROFILE("113100", "Basic Application Confidentiality Profile"),
     CLEAN_DESCRIPTORS("113105", "Clean Descriptors Option"),
     RETAIN_MODIFIED_DATES("113107", "Retain Longitudinal Temporal Information Modified Dates Option"),
@@ -23,15 +23,15 @@ enum DeidentificationMethod {
         this.meaning = meaning;
     }
 
-    String code() {
+    public String code() {
         return code;
     }
 
-    String meaning() {
+    public String meaning() {
         return meaning;
     }
 
-    static List<DeidentificationMethod> applied(DeidOptions options) {
+    public static List<DeidentificationMethod> applied(DeidOptions options) {
         List<DeidentificationMethod> applied = new ArrayList<>(List.of(BASIC_PROFILE));
         if (options.cleanDescriptors()) {
             applied.add(CLEAN_DESCRIPTORS);

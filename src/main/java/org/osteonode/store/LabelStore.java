@@ -6,8 +6,10 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,6 +57,68 @@ public final class LabelStore {
             connection.commit();
             return inserted;
         }
+    }
+
+    /** The labelled images the query asks for, of patients who have not opted out, by SOP Instance key. */
+    public List<ProxyLabels> matching(LabelQuery query) throws SQLException {
+        StringBuilder sql = new StringBuilder("select * from image_label l where not exists "
+                + "(select 1 from research_opt_out o where o.patient_key = l.patient_key)");
+        List<Object> values = new ArrayList<>();
+        in(sql, values, "body_part", query.bodyParts());
+        in(sql, values, "modality", query.modalities());
+        in(sql, values, "sop_class_uid", query.sopClasses());
+        equal(sql, values, "view_position", query.view());
+        equal(sql, values, "sex", query.sex());
+        bound(sql, values, "age_years >= ?", query.minAge());
+        bound(sql, values, "age_years <= ?", query.maxAge());
+        bound(sql, values, "study_date_shifted >= ?", query.from() == null ? null : Date.valueOf(query.from()));
+        bound(sql, values, "study_date_shifted <= ?", query.to() == null ? null : Date.valueOf(query.to()));
+        sql.append(" order by sop_instance_key");
+        List<ProxyLabels> rows = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    rows.add(labels(row));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static void in(StringBuilder sql, List<Object> values, String column, java.util.Set<String> allowed) {
+        if (!allowed.isEmpty()) {
+            sql.append(" and ").append(column).append(" in (").append("?, ".repeat(allowed.size() - 1)).append("?)");
+            values.addAll(new java.util.TreeSet<>(allowed));
+        }
+    }
+
+    private static void equal(StringBuilder sql, List<Object> values, String column, String value) {
+        bound(sql, values, column + " = ?", value);
+    }
+
+    private static void bound(StringBuilder sql, List<Object> values, String condition, Object value) {
+        if (value != null) {
+            sql.append(" and ").append(condition);
+            values.add(value);
+        }
+    }
+
+    private static ProxyLabels labels(ResultSet row) throws SQLException {
+        Date studyDate = row.getDate("study_date_shifted");
+        return new ProxyLabels(row.getString("sop_instance_key"), row.getString("series_key"),
+                row.getString("study_key"), row.getString("patient_key"), row.getString("modality"),
+                row.getString("sop_class_uid"), org.osteonode.labels.BodyPart.valueOf(row.getString("body_part")),
+                row.getString("body_part_source"), row.getString("body_part_hints"),
+                (Integer) row.getObject("age_years", Integer.class), row.getString("age_band"), row.getString("sex"),
+                row.getString("view_position"), row.getString("laterality"), row.getString("manufacturer"),
+                row.getString("model"), row.getInt("rows"), row.getInt("columns"),
+                row.getObject("pixel_spacing_row_mm", Double.class), row.getObject("pixel_spacing_column_mm", Double.class),
+                row.getInt("bits_stored"), row.getString("photometric_interpretation"),
+                studyDate == null ? null : studyDate.toLocalDate());
     }
 
     private static void bind(PreparedStatement statement, ProxyLabels labels) throws SQLException {

@@ -39,6 +39,8 @@ public final class SyntheticDicom {
     private String seriesInstanceUid = newUid();
     private String sopInstanceUid = newUid();
     private String bodyPartExamined = "LSPINE";
+    private String birthDate = "19500101";
+    private String sex = "F";
     private int instanceNumber = 1;
     /** Recent, so that the clinical path (osteonode.clinical.max-study-age-days) scores it. */
     private String studyDate = java.time.LocalDate.now().minusDays(2).format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
@@ -102,6 +104,13 @@ public final class SyntheticDicom {
         return this;
     }
 
+    /** Birth date (YYYYMMDD) and sex: what the age and sex labels come from. */
+    public SyntheticDicom born(String birthDate, String sex) {
+        this.birthDate = birthDate;
+        this.sex = sex;
+        return this;
+    }
+
     public SyntheticDicom studyDate(String date) {
         this.studyDate = date;
         return this;
@@ -155,8 +164,8 @@ public final class SyntheticDicom {
         put(list, new PersonNameAttribute(TagFromName.ReferringPhysicianName), "REFERRER^SYNTHETIC");
         put(list, new PersonNameAttribute(TagFromName.PatientName), patientName);
         put(list, new LongStringAttribute(TagFromName.PatientID), patientId);
-        put(list, new DateAttribute(TagFromName.PatientBirthDate), "19500101");
-        put(list, new CodeStringAttribute(TagFromName.PatientSex), "F");
+        put(list, new DateAttribute(TagFromName.PatientBirthDate), birthDate);
+        put(list, new CodeStringAttribute(TagFromName.PatientSex), sex);
         put(list, new CodeStringAttribute(TagFromName.BodyPartExamined), bodyPartExamined);
         put(list, new CodeStringAttribute(TagFromName.ViewPosition), "AP");
         put(list, new DecimalStringAttribute(TagFromName.ImagerPixelSpacing), "0.15\\0.15");

@@ -1,0 +1,178 @@
+package org.osteonode.export;
+
+import org.osteonode.labels.ProxyLabels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+
+/**
+ * Writes a training set: each selected image from the de-identified archive to {@code images/<patient>/<SOP
+ * instance>.dcm} (a hard link when the archive is on the same file system, else a copy; under a temporary name
+ * renamed when whole), then {@code labels.csv} and {@code SHA256SUMS}. Reads nothing but the archive.
+ * Resuming keeps the images already in place, so that an interrupted export finishes as if it had not been.
+ */
+public final class TrainingSetExport {
+    static final String PART = ".part";
+    public static final List<String> COLUMNS = List.of("path", "patient_key", "study_key", "series_key",
+            "sop_instance_key", "split", "body_part", "age_years", "age_band", "sex", "modality", "view_position",
+            "laterality", "manufacturer", "model", "rows", "columns", "pixel_spacing_row_mm",
+            "pixel_spacing_column_mm", "study_date_shifted");
+
+    private final Path archive;
+    private final Path out;
+    private final Splits splits;
+
+    public TrainingSetExport(Path archive, Path out, Splits splits) {
+        this.archive = archive;
+        this.out = out;
+        this.splits = splits;
+    }
+
+    /** One exported image: its row, path under the export and split. */
+    public record Image(ProxyLabels labels, String path, String split, String sha256) {
+    }
+
+    /** What was written; {@code missing} rows had no file in the archive and were left out. */
+    public record Written(List<Image> images, int linked, int copied, int kept, List<String> missing,
+            String labelsSha256) {
+    }
+
+    public Written write(List<ProxyLabels> rows, IntConsumer progress) throws IOException {
+        Files.createDirectories(out.resolve("images"));
+        deletePartFiles();
+        List<Image> images = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        int linked = 0;
+        int copied = 0;
+        int kept = 0;
+        for (ProxyLabels row : rows) {
+            Path source = archive.resolve(row.patientKey()).resolve(row.studyKey()).resolve(row.seriesKey())
+                    .resolve(row.sopInstanceKey() + ".dcm");
+            String path = "images/" + row.patientKey() + "/" + row.sopInstanceKey() + ".dcm";
+            Path target = out.resolve(path);
+            if (Files.exists(target)) {
+                kept++;
+            } else if (!Files.exists(source)) {
+                missing.add(row.sopInstanceKey());
+                progress.accept(images.size() + missing.size());
+                continue;
+            } else if (place(source, target)) {
+                linked++;
+            } else {
+                copied++;
+            }
+            images.add(new Image(row, path, splits.of(row.patientKey()), sha256(target)));
+            progress.accept(images.size() + missing.size());
+        }
+        writeAtomically(out.resolve("SHA256SUMS"), sums(images));
+        String labels = csv(images);
+        writeAtomically(out.resolve("labels.csv"), labels);
+        return new Written(images, linked, copied, kept, missing, sha256(labels));
+    }
+
+    /** @return true when linked, false when copied */
+    private static boolean place(Path source, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path part = target.resolveSibling(target.getFileName() + PART);
+        Files.deleteIfExists(part);
+        boolean linked;
+        try {
+            Files.createLink(part, source);
+            linked = true;
+        } catch (FileSystemException | UnsupportedOperationException e) {
+            Files.copy(source, part, StandardCopyOption.REPLACE_EXISTING);
+            linked = false;
+        }
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        return linked;
+    }
+
+    /** What an interrupted run left half-written. */
+    private void deletePartFiles() throws IOException {
+        try (Stream<Path> all = Files.walk(out.resolve("images"))) {
+            for (Path part : all.filter(p -> p.getFileName().toString().endsWith(PART)).toList()) {
+                Files.delete(part);
+            }
+        }
+    }
+
+    private static String sums(List<Image> images) {
+        StringBuilder sums = new StringBuilder();
+        for (Image image : images) {
+            sums.append(image.sha256()).append("  ").append(image.path()).append('\n');
+        }
+        return sums.toString();
+    }
+
+    static String csv(List<Image> images) {
+        StringBuilder csv = new StringBuilder(String.join(",", COLUMNS)).append('\n');
+        for (Image image : images) {
+            ProxyLabels l = image.labels();
+            List<Object> values = List.of(image.path(), l.patientKey(), l.studyKey(), l.seriesKey(), l.sopInstanceKey(),
+                    image.split(), l.bodyPart().name(), text(l.ageYears()), text(l.ageBand()), text(l.sex()),
+                    text(l.modality()), text(l.viewPosition()), text(l.laterality()), text(l.manufacturer()),
+                    text(l.model()), l.rows(), l.columns(), text(l.pixelSpacingRowMm()),
+                    text(l.pixelSpacingColumnMm()), text(l.shiftedStudyDate()));
+            List<String> fields = new ArrayList<>();
+            for (Object value : values) {
+                fields.add(quoted(value.toString()));
+            }
+            csv.append(String.join(",", fields)).append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : value.toString();
+    }
+
+    /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
+    static String quoted(String field) {
+        if (field.contains(",") || field.contains("\"") || field.contains("\n") || field.contains("\r")) {
+            return "\"" + field.replace("\"", "\"\"") + "\"";
+        }
+        return field;
+    }
+
+    static void writeAtomically(Path file, String content) throws IOException {
+        Path part = file.resolveSibling(file.getFileName() + PART);
+        try (Writer writer = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
+            writer.write(content);
+        }
+        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static String sha256(String text) {
+        return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
