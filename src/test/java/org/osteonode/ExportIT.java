@@ -71,6 +71,25 @@ class ExportIT {
             assertThat(after.size()).isGreaterThan(before.size());
             before.forEach((patient, split) -> assertThat(after.get(patient)).as(patient).isEqualTo(split));
 
+            // PNG, 16 bits, 64 x 64: each pixel is the model's input, before normalisation, to the nearest level
+            Path png = temp.resolve("png");
+            export(dataDir, png, "--format", "png", "--bits", "16", "--size", "64", "--body-part", "LSPINE",
+                    "--seed", "7");
+            List<Map<String, String>> pngRows = labels(png);
+            assertThat(pngRows).isNotEmpty().allMatch(r -> r.get("path").endsWith(".png"));
+            for (Map<String, String> row : pngRows.subList(0, 2)) {
+                Path archived = dataDir.resolve("archive").resolve(row.get("patient_key")).resolve(row.get("study_key"))
+                        .resolve(row.get("series_key")).resolve(row.get("sop_instance_key") + ".dcm");
+                float[] model = new org.osteonode.pixels.Preprocessor(
+                        org.osteonode.pixels.InputSpec.grayscale(64, 64, 0, 1)).tensor(archived);
+                int[] rendered = javax.imageio.ImageIO.read(png.resolve(row.get("path")).toFile()).getRaster()
+                        .getPixels(0, 0, 64, 64, (int[]) null);
+                for (int i = 0; i < model.length; i++) {
+                    assertThat(rendered[i]).as("pixel " + i).isEqualTo(Math.round(model[i] * 65535));
+                }
+            }
+            assertSumsHold(png);
+
             // an existing export is never overwritten unasked
             assertThat(exitCode(dataDir, "export", "--out", one.toString())).isEqualTo(2);
 
@@ -98,7 +117,7 @@ class ExportIT {
             assertThat(labels(five)).noneMatch(r -> r.get("patient_key").equals(leaving)).isNotEmpty();
 
             assertThat(NodeProcess.command(dataDir, "export", "--list").lines().filter(l -> l.contains(" datasheet ")).count())
-                    .as("six exports, dry runs not").isEqualTo(6);
+                    .as("seven exports, dry runs not").isEqualTo(7);
         }
         // the node stopped: the command starts the database itself
         Path six = temp.resolve("export6");

@@ -81,8 +81,16 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "SPEC", description = "Splits by patient (default train=0.8,val=0.1,test=0.1).")
     private String split = "train=0.8,val=0.1,test=0.1";
 
-    @Option(names = "--format", paramLabel = "dicom", description = "dicom (the de-identified objects).")
+    @Option(names = "--format", paramLabel = "dicom|png", description = "dicom: the de-identified objects (default); "
+            + "png: rendered as the model sees them.")
     private String format = "dicom";
+
+    @Option(names = "--bits", paramLabel = "8|16", description = "PNG bits per pixel (default 8).")
+    private int bits = 8;
+
+    @Option(names = "--size", paramLabel = "N", description = "PNG letterboxed to N x N as the model's input "
+            + "(default: the image's own size).")
+    private int size;
 
     @Option(names = "--min-k", paramLabel = "K", description = "Smallest quasi-identifier group reported as safe (default 5).")
     private int minK = 5;
@@ -113,15 +121,17 @@ final class ExportCommand implements Callable<Integer> {
             System.err.println("osteonode export: give --out DIR (or --list)");
             return 2;
         }
-        if (!format.equals("dicom")) {
-            System.err.println("osteonode export: --format " + format + " is not available yet; use --format dicom");
+        if (!format.equals("dicom") && !format.equals("png")) {
+            System.err.println("osteonode export: --format is dicom or png, not '" + format + "'");
             return 2;
         }
         Splits splits;
+        TrainingSetExport.Format output;
         try {
             splits = Splits.parse(split, seed);
+            output = format.equals("png") ? new TrainingSetExport.Format(true, bits, size) : TrainingSetExport.Format.DICOM;
         } catch (IllegalArgumentException e) {
-            System.err.println("osteonode export: --split: " + e.getMessage());
+            System.err.println("osteonode export: " + e.getMessage());
             return 2;
         }
         if (!list && !dryRun && !readyToWrite()) {
@@ -149,7 +159,7 @@ final class ExportCommand implements Callable<Integer> {
                 return 0;
             }
             Progress progress = new Progress(System.err, rows.size(), "images");
-            TrainingSetExport.Written written = new TrainingSetExport(settings.archiveDir(), out, splits)
+            TrainingSetExport.Written written = new TrainingSetExport(settings.archiveDir(), out, splits, output)
                     .write(rows, progress::update);
             progress.finish();
             String datasheet = Datasheet.json(filters(), version(), settings.deid(), written.images(),
@@ -166,10 +176,11 @@ final class ExportCommand implements Callable<Integer> {
             stdout.printf("%d images of %d patients in %s (%.1f s): %s%n", written.images().size(),
                     written.images().stream().map(i -> i.labels().patientKey()).distinct().count(), out,
                     progress.seconds(), perSplit);
-            stdout.printf("  hard-linked %d, copied %d, already there %d%n", written.linked(), written.copied(),
-                    written.kept());
-            if (!written.missing().isEmpty()) {
-                stdout.printf("  labelled but not in the archive, left out: %d%n", written.missing().size());
+            stdout.printf("  hard-linked %d, copied %d, rendered %d, already there %d%n", written.linked(),
+                    written.copied(), written.rendered(), written.kept());
+            if (!written.leftOut().isEmpty()) {
+                stdout.printf("  left out: %d%n", written.leftOut().size());
+                written.leftOut().forEach(reason -> stdout.printf("    %s%n", reason));
             }
             stdout.printf("  re-identification risk: k=%d; %d rows in groups smaller than %d%s%n", risk.k(),
                     risk.rowsBelowMinK(), minK, suppressBelowK ? " (left out)" : " (--suppress-below-k leaves them out)");
@@ -251,6 +262,10 @@ final class ExportCommand implements Callable<Integer> {
         filters.put("seed", seed);
         filters.put("split", split);
         filters.put("format", format);
+        if (format.equals("png")) {
+            filters.put("bits", bits);
+            filters.put("size", size);
+        }
         filters.put("min_k", minK);
         filters.put("suppress_below_k", suppressBelowK);
         return filters;

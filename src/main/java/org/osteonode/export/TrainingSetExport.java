@@ -1,6 +1,13 @@
 package org.osteonode.export;
 
 import org.osteonode.labels.ProxyLabels;
+import org.osteonode.pixels.InputSpec;
+import org.osteonode.pixels.MonochromeFrame;
+import org.osteonode.pixels.PixelDataDecoder;
+import org.osteonode.pixels.PixelDataException;
+import org.osteonode.pixels.Preprocessor;
+
+import javax.imageio.ImageIO;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,22 +39,49 @@ public final class TrainingSetExport {
             "laterality", "manufacturer", "model", "rows", "columns", "pixel_spacing_row_mm",
             "pixel_spacing_column_mm", "study_date_shifted");
 
+    /**
+     * What each image becomes: the de-identified DICOM object itself, or a PNG of 8 or 16 bits rendered exactly as
+     * the model sees it — Modality LUT, VOI window, MONOCHROME1 inverted — at its own size, or letterboxed to
+     * {@code size} × {@code size} (0: its own size).
+     */
+    public record Format(boolean png, int bits, int size) {
+        public static final Format DICOM = new Format(false, 0, 0);
+
+        public Format {
+            if (png && bits != 8 && bits != 16) {
+                throw new IllegalArgumentException("PNG bits must be 8 or 16");
+            }
+            if (size < 0) {
+                throw new IllegalArgumentException("size must be at least 1 (or 0 for the image's own)");
+            }
+        }
+
+        String extension() {
+            return png ? ".png" : ".dcm";
+        }
+    }
+
     private final Path archive;
     private final Path out;
     private final Splits splits;
+    private final Format format;
 
-    public TrainingSetExport(Path archive, Path out, Splits splits) {
+    public TrainingSetExport(Path archive, Path out, Splits splits, Format format) {
         this.archive = archive;
         this.out = out;
         this.splits = splits;
+        this.format = format;
     }
 
     /** One exported image: its row, path under the export and split. */
     public record Image(ProxyLabels labels, String path, String split, String sha256) {
     }
 
-    /** What was written; {@code missing} rows had no file in the archive and were left out. */
-    public record Written(List<Image> images, int linked, int copied, int kept, List<String> missing,
+    /**
+     * What was written; {@code leftOut} names the rows that had no file in the archive, or no rendering (a colour
+     * or undecodable image for PNG), with why.
+     */
+    public record Written(List<Image> images, int linked, int copied, int rendered, int kept, List<String> leftOut,
             String labelsSha256) {
     }
 
@@ -55,33 +89,71 @@ public final class TrainingSetExport {
         Files.createDirectories(out.resolve("images"));
         deletePartFiles();
         List<Image> images = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
+        List<String> leftOut = new ArrayList<>();
         int linked = 0;
         int copied = 0;
+        int rendered = 0;
         int kept = 0;
         for (ProxyLabels row : rows) {
             Path source = archive.resolve(row.patientKey()).resolve(row.studyKey()).resolve(row.seriesKey())
                     .resolve(row.sopInstanceKey() + ".dcm");
-            String path = "images/" + row.patientKey() + "/" + row.sopInstanceKey() + ".dcm";
+            String path = "images/" + row.patientKey() + "/" + row.sopInstanceKey() + format.extension();
             Path target = out.resolve(path);
-            if (Files.exists(target)) {
-                kept++;
-            } else if (!Files.exists(source)) {
-                missing.add(row.sopInstanceKey());
-                progress.accept(images.size() + missing.size());
-                continue;
-            } else if (place(source, target)) {
-                linked++;
-            } else {
-                copied++;
+            try {
+                if (Files.exists(target)) {
+                    kept++;
+                } else if (!Files.exists(source)) {
+                    throw new LeftOut("not in the archive");
+                } else if (format.png()) {
+                    render(source, target);
+                    rendered++;
+                } else if (place(source, target)) {
+                    linked++;
+                } else {
+                    copied++;
+                }
+                images.add(new Image(row, path, splits.of(row.patientKey()), sha256(target)));
+            } catch (LeftOut e) {
+                leftOut.add(row.sopInstanceKey() + ": " + e.getMessage());
             }
-            images.add(new Image(row, path, splits.of(row.patientKey()), sha256(target)));
-            progress.accept(images.size() + missing.size());
+            progress.accept(images.size() + leftOut.size());
         }
         writeAtomically(out.resolve("SHA256SUMS"), sums(images));
         String labels = csv(images);
         writeAtomically(out.resolve("labels.csv"), labels);
-        return new Written(images, linked, copied, kept, missing, sha256(labels));
+        return new Written(images, linked, copied, rendered, kept, leftOut, sha256(labels));
+    }
+
+    /** A row that cannot be exported: said in the summary, the rest goes on. */
+    private static final class LeftOut extends Exception {
+        LeftOut(String reason) {
+            super(reason);
+        }
+    }
+
+    private void render(Path source, Path target) throws IOException, LeftOut {
+        float[] presented;
+        int rows;
+        int columns;
+        try {
+            MonochromeFrame frame = PixelDataDecoder.firstFrame(source);
+            if (format.size() > 0) {
+                presented = new Preprocessor(InputSpec.grayscale(format.size(), format.size(), 0, 1)).tensor(frame);
+                rows = format.size();
+                columns = format.size();
+            } else {
+                presented = Preprocessor.present(frame, InputSpec.DEFAULT_LOWER_PERCENTILE,
+                        InputSpec.DEFAULT_UPPER_PERCENTILE);
+                rows = frame.rows();
+                columns = frame.columns();
+            }
+        } catch (PixelDataException e) {
+            throw new LeftOut("no PNG: " + e.getMessage());
+        }
+        Files.createDirectories(target.getParent());
+        Path part = target.resolveSibling(target.getFileName() + PART);
+        ImageIO.write(Png.gray(presented, rows, columns, format.bits()), "png", part.toFile());
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** @return true when linked, false when copied */
