@@ -56,6 +56,13 @@ class ExportIT {
             assertThat(sheet.at("/reidentification_risk/k").asInt()).isPositive();
             assertThat(sheet.at("/labels_csv_sha256").asText()).isEqualTo(sha256(one.resolve("labels.csv")));
 
+            // the example of docs/export.md: a PyTorch Dataset over the export, one epoch over the training split
+            Dcmtk.Result epoch = Dcmtk.run(List.of("/usr/bin/python3", "src/test/export/load_with_pytorch.py",
+                    one.toString()));
+            assertThat(epoch.exitCode()).as(epoch.output()).isZero();
+            assertThat(epoch.output()).contains("one epoch: " + rows.stream().filter(r -> r.get("split").equals("train"))
+                    .count() + " images");
+
             // the same seed again: the same set
             Path two = temp.resolve("export2");
             export(dataDir, two, "--body-part", "LSPINE", "--body-part", "HIP", "--min-age", "50", "--seed", "7");
