@@ -92,6 +92,9 @@ final class ExportCommand implements Callable<Integer> {
             + "(default: the image's own size).")
     private int size;
 
+    @Option(names = "--threads", paramLabel = "N", description = "Images written at once (default: cores).")
+    private int threads = Runtime.getRuntime().availableProcessors();
+
     @Option(names = "--min-k", paramLabel = "K", description = "Smallest quasi-identifier group reported as safe (default 5).")
     private int minK = 5;
 
@@ -160,7 +163,7 @@ final class ExportCommand implements Callable<Integer> {
             }
             Progress progress = new Progress(System.err, rows.size(), "images");
             TrainingSetExport.Written written = new TrainingSetExport(settings.archiveDir(), out, splits, output)
-                    .write(rows, progress::update);
+                    .write(rows, Math.max(1, threads), progress::update);
             progress.finish();
             String datasheet = Datasheet.json(filters(), version(), settings.deid(), written.images(),
                     written.labelsSha256(), risk, suppressed, Instant.now());

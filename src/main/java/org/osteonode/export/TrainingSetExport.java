@@ -22,7 +22,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 
@@ -85,43 +92,84 @@ public final class TrainingSetExport {
             String labelsSha256) {
     }
 
-    public Written write(List<ProxyLabels> rows, IntConsumer progress) throws IOException {
+    /** Writes every row's image with {@code threads} at once; labels.csv and SHA256SUMS list them in row order. */
+    public Written write(List<ProxyLabels> rows, int threads, IntConsumer progress)
+            throws IOException, InterruptedException {
         Files.createDirectories(out.resolve("images"));
         deletePartFiles();
-        List<Image> images = new ArrayList<>();
-        List<String> leftOut = new ArrayList<>();
-        int linked = 0;
-        int copied = 0;
-        int rendered = 0;
-        int kept = 0;
-        for (ProxyLabels row : rows) {
-            Path source = archive.resolve(row.patientKey()).resolve(row.studyKey()).resolve(row.seriesKey())
-                    .resolve(row.sopInstanceKey() + ".dcm");
-            String path = "images/" + row.patientKey() + "/" + row.sopInstanceKey() + format.extension();
-            Path target = out.resolve(path);
-            try {
-                if (Files.exists(target)) {
-                    kept++;
-                } else if (!Files.exists(source)) {
-                    throw new LeftOut("not in the archive");
-                } else if (format.png()) {
-                    render(source, target);
-                    rendered++;
-                } else if (place(source, target)) {
-                    linked++;
-                } else {
-                    copied++;
-                }
-                images.add(new Image(row, path, splits.of(row.patientKey()), sha256(target)));
-            } catch (LeftOut e) {
-                leftOut.add(row.sopInstanceKey() + ": " + e.getMessage());
+        AtomicInteger done = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<Placed>> placed = new ArrayList<>();
+        try {
+            for (ProxyLabels row : rows) {
+                placed.add(pool.submit(() -> {
+                    try {
+                        return place(row);
+                    } finally {
+                        progress.accept(done.incrementAndGet());
+                    }
+                }));
             }
-            progress.accept(images.size() + leftOut.size());
+            List<Image> images = new ArrayList<>();
+            List<String> leftOut = new ArrayList<>();
+            Map<How, Integer> counts = new EnumMap<>(How.class);
+            for (Future<Placed> future : placed) {
+                Placed result = get(future);
+                if (result.image() == null) {
+                    leftOut.add(result.leftOut());
+                } else {
+                    images.add(result.image());
+                    counts.merge(result.how(), 1, Integer::sum);
+                }
+            }
+            writeAtomically(out.resolve("SHA256SUMS"), sums(images));
+            String labels = csv(images);
+            writeAtomically(out.resolve("labels.csv"), labels);
+            return new Written(images, counts.getOrDefault(How.LINKED, 0), counts.getOrDefault(How.COPIED, 0),
+                    counts.getOrDefault(How.RENDERED, 0), counts.getOrDefault(How.KEPT, 0), leftOut, sha256(labels));
+        } finally {
+            pool.shutdownNow();
         }
-        writeAtomically(out.resolve("SHA256SUMS"), sums(images));
-        String labels = csv(images);
-        writeAtomically(out.resolve("labels.csv"), labels);
-        return new Written(images, linked, copied, rendered, kept, leftOut, sha256(labels));
+    }
+
+    private enum How { LINKED, COPIED, RENDERED, KEPT }
+
+    /** One row's outcome: its image and how it came to be, or why it was left out. */
+    private record Placed(Image image, How how, String leftOut) {
+    }
+
+    private Placed place(ProxyLabels row) throws IOException {
+        Path source = archive.resolve(row.patientKey()).resolve(row.studyKey()).resolve(row.seriesKey())
+                .resolve(row.sopInstanceKey() + ".dcm");
+        String path = "images/" + row.patientKey() + "/" + row.sopInstanceKey() + format.extension();
+        Path target = out.resolve(path);
+        How how;
+        try {
+            if (Files.exists(target)) {
+                how = How.KEPT;
+            } else if (!Files.exists(source)) {
+                throw new LeftOut("not in the archive");
+            } else if (format.png()) {
+                render(source, target);
+                how = How.RENDERED;
+            } else {
+                how = place(source, target) ? How.LINKED : How.COPIED;
+            }
+        } catch (LeftOut e) {
+            return new Placed(null, null, row.sopInstanceKey() + ": " + e.getMessage());
+        }
+        return new Placed(new Image(row, path, splits.of(row.patientKey()), sha256(target)), how, null);
+    }
+
+    private static Placed get(Future<Placed> future) throws IOException, InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** A row that cannot be exported: said in the summary, the rest goes on. */
