@@ -167,13 +167,14 @@ final class ExportCommand implements Callable<Integer> {
             progress.finish();
             String datasheet = Datasheet.json(filters(), version(), settings.deid(), written.images(),
                     written.labelsSha256(), risk, suppressed, Instant.now());
-            Files.writeString(Datasheet.file(out), datasheet, StandardCharsets.UTF_8);
+            TrainingSetExport.writeAtomically(Datasheet.file(out), datasheet);
             String datasheetSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(datasheet.getBytes(StandardCharsets.UTF_8)));
             Map<String, Long> perSplit = new java.util.TreeMap<>();
             written.images().forEach(image -> perSplit.merge(image.split(), 1L, Long::sum));
             ObjectMapper json = new ObjectMapper();
-            audit.record(new ExportAudit.Entry(Instant.now(), System.getProperty("user.name"),
+            // USER names who ran the command; user.name may be the namespace's 'nobody' bin/osteonode runs the JVM as
+            audit.record(new ExportAudit.Entry(Instant.now(), System.getenv().getOrDefault("USER", System.getProperty("user.name")),
                     InetAddress.getLocalHost().getHostName(), json.writeValueAsString(filters()),
                     json.writeValueAsString(perSplit), out.toAbsolutePath().toString(), datasheetSha256));
             stdout.printf("%d images of %d patients in %s (%.1f s): %s%n", written.images().size(),

@@ -268,7 +268,8 @@ public final class TrainingSetExport {
         return field;
     }
 
-    static void writeAtomically(Path file, String content) throws IOException {
+    /** The text under a temporary name, then renamed over {@code file}: a reader sees the old or the new whole. */
+    public static void writeAtomically(Path file, String content) throws IOException {
         Path part = file.resolveSibling(file.getFileName() + PART);
         try (Writer writer = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
             writer.write(content);

@@ -12,6 +12,4 @@ import java.util.Set;
  */
 public record LabelQuery(Set<String> bodyParts, Set<String> modalities, Set<String> sopClasses, String view,
         String sex, Integer minAge, Integer maxAge, LocalDate from, LocalDate to) {
-
-    public static final LabelQuery ALL = new LabelQuery(Set.of(), Set.of(), Set.of(), null, null, null, null, null, null);
 }
