@@ -70,10 +70,13 @@ public final class Quarantine {
         Path part = Files.createTempFile(dir, "." + object.getFileName(), ".part");
         Files.copy(object, part, StandardCopyOption.REPLACE_EXISTING);
         try {
-            Files.move(part, target); // whole or not at all; fails if the other path got here first
+            // Whole or not at all, and only once: a link fails if the name exists, atomically. (A move without
+            // REPLACE_EXISTING checks, then renames: both paths could pass the check, and both count.)
+            Files.createLink(target, part);
         } catch (java.nio.file.FileAlreadyExistsException e) {
-            Files.deleteIfExists(part);
             return false;
+        } finally {
+            Files.deleteIfExists(part);
         }
         writeReason(target, reason, detail);
         quarantined(target, reason, detail);

@@ -16,6 +16,30 @@ class QuarantineTest {
     Path temp;
 
     @Test
+    void bothPathsGivingUpAtOnceQuarantineAndCountTheObjectOnce() throws Exception {
+        // bin/test caught it: both paths quarantined one unparseable object, the counter said 2
+        for (int round = 0; round < 50; round++) {
+            Metrics metrics = new Metrics();
+            Quarantine quarantine = new Quarantine(temp.resolve("q" + round), metrics);
+            Path object = Files.writeString(temp.resolve("o" + round + ".dcm"), "not DICOM");
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.Callable<Boolean> giveUp = () -> {
+                together.await();
+                return quarantine.copyOnce(object, "unparseable", "test");
+            };
+            java.util.concurrent.ExecutorService paths = java.util.concurrent.Executors.newFixedThreadPool(2);
+            var research = paths.submit(giveUp);
+            var clinical = paths.submit(giveUp);
+            assertThat(research.get() ^ clinical.get()).as("exactly one of them, round " + round).isTrue();
+            paths.shutdown();
+            assertThat(metrics.count("osteonode.quarantined", "reason", "unparseable")).isEqualTo(1.0);
+            try (var left = Files.list(temp.resolve("q" + round))) {
+                assertThat(left.filter(p -> p.toString().endsWith(".part"))).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void listedReleasedBackToTheSpoolAndPurged() throws Exception {
         Spool spool = new Spool(temp.resolve("spool"), 0);
         Quarantine quarantine = new Quarantine(temp.resolve("quarantine"), new Metrics());
