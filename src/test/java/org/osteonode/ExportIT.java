@@ -97,8 +97,42 @@ class ExportIT {
             }
             assertSumsHold(png);
 
-            // an existing export is never overwritten unasked
+            // WebDataset-style shards: GNU tar reads them, a member is the archived object byte for byte beside its
+            // labels, and a lost shard is written again by --resume
+            Path sharded = temp.resolve("sharded");
+            export(dataDir, sharded, "--shards", "2", "--seed", "7");
+            List<Map<String, String>> shardRows = labels(sharded);
+            assertThat(shardRows).isNotEmpty()
+                    .allMatch(r -> r.get("path").matches("shards/(train|val|test)-0000[01]\\.tar#[0-9_]+\\.dcm"));
+            assertSumsHold(sharded);
+            Map<String, String> member = shardRows.get(0);
+            String[] tarAndName = member.get("path").split("#");
+            Path unpacked = Files.createDirectories(temp.resolve("unpacked"));
+            Dcmtk.Result listed = Dcmtk.run(List.of("tar", "-tf", sharded.resolve(tarAndName[0]).toString()));
+            assertThat(listed.exitCode()).as(listed.output()).isZero();
+            assertThat(listed.output()).contains(tarAndName[1])
+                    .contains(tarAndName[1].replace(".dcm", ".json"));
+            Dcmtk.Result extracted = Dcmtk.run(List.of("tar", "-xf", sharded.resolve(tarAndName[0]).toString(), "-C",
+                    unpacked.toString(), tarAndName[1], tarAndName[1].replace(".dcm", ".json")));
+            assertThat(extracted.exitCode()).as(extracted.output()).isZero();
+            assertThat(Files.readAllBytes(unpacked.resolve(tarAndName[1]))).isEqualTo(Files.readAllBytes(
+                    dataDir.resolve("archive").resolve(member.get("patient_key")).resolve(member.get("study_key"))
+                            .resolve(member.get("series_key")).resolve(member.get("sop_instance_key") + ".dcm")));
+            assertThat(new ObjectMapper().readTree(unpacked.resolve(tarAndName[1].replace(".dcm", ".json")).toFile())
+                    .get("sop_instance_key").asText()).isEqualTo(member.get("sop_instance_key"));
+            Map<String, String> whole = tree(sharded);
+            Files.delete(sharded.resolve(tarAndName[0]));
+            Files.delete(sharded.resolve("labels.csv"));
+            export(dataDir, sharded, "--resume", "--shards", "2", "--seed", "7");
+            assertThat(tree(sharded)).isEqualTo(whole);
+
+            // an existing export is never overwritten unasked; --force replaces it, and only its own files
             assertThat(exitCode(dataDir, "export", "--out", one.toString())).isEqualTo(2);
+            Files.writeString(one.resolve("notes.txt"), "the steward's own file");
+            export(dataDir, one, "--force", "--body-part", "HIP", "--seed", "7");
+            assertThat(labels(one)).isNotEmpty().allMatch(r -> r.get("body_part").equals("HIP"));
+            assertThat(files(one.resolve("images"))).hasSize(labels(one).size());
+            assertThat(one.resolve("notes.txt")).hasContent("the steward's own file");
 
             // interrupted: half the images, a half-written one, no labels: --resume finishes it as if whole
             Path resumed = temp.resolve("export4");
@@ -124,7 +158,7 @@ class ExportIT {
             assertThat(labels(five)).noneMatch(r -> r.get("patient_key").equals(leaving)).isNotEmpty();
 
             assertThat(NodeProcess.command(dataDir, "export", "--list").lines().filter(l -> l.contains(" datasheet ")).count())
-                    .as("seven exports, dry runs not").isEqualTo(7);
+                    .as("ten exports, dry runs not").isEqualTo(10);
         }
         // the node stopped: the command starts the database itself
         Path six = temp.resolve("export6");

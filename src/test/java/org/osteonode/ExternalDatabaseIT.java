@@ -59,6 +59,14 @@ class ExternalDatabaseIT {
                     () -> recorded(studyKey) == 6);
             Poll.until(Duration.ofSeconds(30), "the spool released", () -> node.spoolObjects().isEmpty());
             assertQuarantineStaysEmpty(node, Duration.ZERO);
+
+            // the data steward's export reads the same server
+            Path export = temp.resolve("export");
+            NodeProcess.command(node.dataDir(), java.util.Map.of("osteonode.db.url", server.jdbcUrl("postgres"),
+                    "osteonode.db.user", server.user(), "osteonode.db.password", server.password()),
+                    "export", "--out", export.toString(), "--seed", "1");
+            assertThat(Files.readAllLines(export.resolve("labels.csv"))).hasSize(1 + 6);
+            assertThat(node.dataDir().resolve("db")).as("no embedded database started").doesNotExist();
         } finally {
             server.close();
         }

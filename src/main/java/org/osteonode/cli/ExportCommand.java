@@ -43,7 +43,7 @@ import java.util.stream.Stream;
         + "dataset.json) from the research archive. The node may be running.")
 final class ExportCommand implements Callable<Integer> {
     /** What an export writes into its folder: all that --force deletes, and nothing else. */
-    private static final List<String> OWN = List.of("images", "labels.csv", "SHA256SUMS", "dataset.json");
+    private static final List<String> OWN = List.of("images", "shards", "labels.csv", "SHA256SUMS", "dataset.json");
 
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for the training set.")
     private Path out;
@@ -92,6 +92,10 @@ final class ExportCommand implements Callable<Integer> {
             + "(default: the image's own size).")
     private int size;
 
+    @Option(names = "--shards", paramLabel = "N", description = "N tar files per split (WebDataset-style) instead of "
+            + "a folder of images.")
+    private int shards;
+
     @Option(names = "--threads", paramLabel = "N", description = "Images written at once (default: cores).")
     private int threads = Runtime.getRuntime().availableProcessors();
 
@@ -132,7 +136,8 @@ final class ExportCommand implements Callable<Integer> {
         TrainingSetExport.Format output;
         try {
             splits = Splits.parse(split, seed);
-            output = format.equals("png") ? new TrainingSetExport.Format(true, bits, size) : TrainingSetExport.Format.DICOM;
+            output = new TrainingSetExport.Format(format.equals("png"), format.equals("png") ? bits : 0,
+                    format.equals("png") ? size : 0, shards);
         } catch (IllegalArgumentException e) {
             System.err.println("osteonode export: " + e.getMessage());
             return 2;
@@ -266,6 +271,7 @@ final class ExportCommand implements Callable<Integer> {
         filters.put("seed", seed);
         filters.put("split", split);
         filters.put("format", format);
+        filters.put("shards", shards);
         if (format.equals("png")) {
             filters.put("bits", bits);
             filters.put("size", size);

@@ -49,10 +49,11 @@ public final class TrainingSetExport {
     /**
      * What each image becomes: the de-identified DICOM object itself, or a PNG of 8 or 16 bits rendered exactly as
      * the model sees it — Modality LUT, VOI window, MONOCHROME1 inverted — at its own size, or letterboxed to
-     * {@code size} × {@code size} (0: its own size).
+     * {@code size} × {@code size} (0: its own size). With {@code shards} above 0, the images go into that many tar
+     * files per split instead of a folder, WebDataset-style.
      */
-    public record Format(boolean png, int bits, int size) {
-        public static final Format DICOM = new Format(false, 0, 0);
+    public record Format(boolean png, int bits, int size, int shards) {
+        public static final Format DICOM = new Format(false, 0, 0, 0);
 
         public Format {
             if (png && bits != 8 && bits != 16) {
@@ -60,6 +61,9 @@ public final class TrainingSetExport {
             }
             if (size < 0) {
                 throw new IllegalArgumentException("size must be at least 1 (or 0 for the image's own)");
+            }
+            if (shards < 0) {
+                throw new IllegalArgumentException("shards must be at least 1 (or 0 for a folder of files)");
             }
         }
 
@@ -95,6 +99,9 @@ public final class TrainingSetExport {
     /** Writes every row's image with {@code threads} at once; labels.csv and SHA256SUMS list them in row order. */
     public Written write(List<ProxyLabels> rows, int threads, IntConsumer progress)
             throws IOException, InterruptedException {
+        if (format.shards() > 0) {
+            return writeShards(rows, threads, progress);
+        }
         Files.createDirectories(out.resolve("images"));
         deletePartFiles();
         AtomicInteger done = new AtomicInteger();
@@ -133,6 +140,134 @@ public final class TrainingSetExport {
     }
 
     private enum How { LINKED, COPIED, RENDERED, KEPT }
+
+    /**
+     * The images in {@code shards} tar files per split ({@code shards/<split>-00000.tar}...), each row's rows in
+     * order, contiguous: per image a {@code <key>.dcm} or {@code .png} and a {@code <key>.json} of its labels, the
+     * key being the SOP Instance key with its dots made underscores (WebDataset takes the name up to the first dot
+     * as a sample's key). A shard is written under a temporary name and renamed when whole; resuming keeps the
+     * shards in place and reads their member names back.
+     */
+    private Written writeShards(List<ProxyLabels> rows, int threads, IntConsumer progress)
+            throws IOException, InterruptedException {
+        Files.createDirectories(out.resolve("shards"));
+        Map<String, List<ProxyLabels>> bySplit = new java.util.TreeMap<>();
+        for (ProxyLabels row : rows) {
+            bySplit.computeIfAbsent(splits.of(row.patientKey()), s -> new ArrayList<>()).add(row);
+        }
+        AtomicInteger done = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<Shard>> written = new ArrayList<>();
+        try {
+            for (Map.Entry<String, List<ProxyLabels>> split : bySplit.entrySet()) {
+                List<ProxyLabels> members = split.getValue();
+                int count = Math.min(format.shards(), members.size());
+                for (int i = 0; i < count; i++) {
+                    String name = String.format("shards/%s-%05d.tar", split.getKey(), i);
+                    List<ProxyLabels> chunk = members.subList(i * members.size() / count,
+                            (i + 1) * members.size() / count);
+                    written.add(pool.submit(() -> shard(name, split.getKey(), chunk, progress, done)));
+                }
+            }
+            List<Image> images = new ArrayList<>();
+            List<String> leftOut = new ArrayList<>();
+            StringBuilder sums = new StringBuilder();
+            int rendered = 0;
+            int copied = 0;
+            int kept = 0;
+            for (Future<Shard> future : written) {
+                Shard shard = getShard(future);
+                images.addAll(shard.images());
+                leftOut.addAll(shard.leftOut());
+                sums.append(sha256(out.resolve(shard.name()))).append("  ").append(shard.name()).append('\n');
+                if (shard.kept()) {
+                    kept += shard.images().size();
+                } else if (format.png()) {
+                    rendered += shard.images().size();
+                } else {
+                    copied += shard.images().size();
+                }
+            }
+            writeAtomically(out.resolve("SHA256SUMS"), sums.toString());
+            String labels = csv(images);
+            writeAtomically(out.resolve("labels.csv"), labels);
+            return new Written(images, 0, copied, rendered, kept, leftOut, sha256(labels));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private record Shard(String name, List<Image> images, List<String> leftOut, boolean kept) {
+    }
+
+    private Shard shard(String name, String split, List<ProxyLabels> rows, IntConsumer progress, AtomicInteger done)
+            throws IOException {
+        Path tar = out.resolve(name);
+        List<Image> images = new ArrayList<>();
+        List<String> leftOut = new ArrayList<>();
+        if (Files.exists(tar)) {
+            java.util.Set<String> members = new java.util.HashSet<>(Tar.names(tar));
+            for (ProxyLabels row : rows) {
+                String member = member(row);
+                if (members.contains(member)) {
+                    images.add(new Image(row, name + "#" + member, split, null));
+                } else {
+                    leftOut.add(row.sopInstanceKey() + ": not in " + name);
+                }
+                progress.accept(done.incrementAndGet());
+            }
+            return new Shard(name, images, leftOut, true);
+        }
+        Path part = tar.resolveSibling(tar.getFileName() + PART);
+        try (java.io.OutputStream stream = new java.io.BufferedOutputStream(Files.newOutputStream(part), 1 << 20)) {
+            for (ProxyLabels row : rows) {
+                Path source = archive.resolve(row.patientKey()).resolve(row.studyKey()).resolve(row.seriesKey())
+                        .resolve(row.sopInstanceKey() + ".dcm");
+                try {
+                    if (!Files.exists(source)) {
+                        throw new LeftOut("not in the archive");
+                    }
+                    byte[] content = format.png() ? png(source) : Files.readAllBytes(source);
+                    String member = member(row);
+                    Tar.add(stream, member, content);
+                    Image image = new Image(row, name + "#" + member, split, null);
+                    Tar.add(stream, member.substring(0, member.lastIndexOf('.')) + ".json", sampleJson(image));
+                    images.add(image);
+                } catch (LeftOut e) {
+                    leftOut.add(row.sopInstanceKey() + ": " + e.getMessage());
+                }
+                progress.accept(done.incrementAndGet());
+            }
+            Tar.finish(stream);
+        }
+        Files.move(part, tar, StandardCopyOption.ATOMIC_MOVE);
+        return new Shard(name, images, leftOut, false);
+    }
+
+    private String member(ProxyLabels row) {
+        return row.sopInstanceKey().replace('.', '_') + format.extension();
+    }
+
+    /** The labels.csv row of an image as a JSON object, its path left out: the sample's own labels. */
+    private static byte[] sampleJson(Image image) throws IOException {
+        List<String> values = csvValues(image);
+        Map<String, String> sample = new java.util.LinkedHashMap<>();
+        for (int i = 1; i < COLUMNS.size(); i++) {
+            sample.put(COLUMNS.get(i), values.get(i).isEmpty() ? null : values.get(i));
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(sample);
+    }
+
+    private static Shard getShard(Future<Shard> future) throws IOException, InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
 
     /** One row's outcome: its image and how it came to be, or why it was left out. */
     private record Placed(Image image, How how, String leftOut) {
@@ -180,6 +315,14 @@ public final class TrainingSetExport {
     }
 
     private void render(Path source, Path target) throws IOException, LeftOut {
+        byte[] png = png(source);
+        Files.createDirectories(target.getParent());
+        Path part = target.resolveSibling(target.getFileName() + PART);
+        Files.write(part, png);
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private byte[] png(Path source) throws IOException, LeftOut {
         float[] presented;
         int rows;
         int columns;
@@ -198,10 +341,9 @@ public final class TrainingSetExport {
         } catch (PixelDataException e) {
             throw new LeftOut("no PNG: " + e.getMessage());
         }
-        Files.createDirectories(target.getParent());
-        Path part = target.resolveSibling(target.getFileName() + PART);
-        ImageIO.write(Png.gray(presented, rows, columns, format.bits()), "png", part.toFile());
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ImageIO.write(Png.gray(presented, rows, columns, format.bits()), "png", png);
+        return png.toByteArray();
     }
 
     /** @return true when linked, false when copied */
@@ -241,19 +383,23 @@ public final class TrainingSetExport {
     static String csv(List<Image> images) {
         StringBuilder csv = new StringBuilder(String.join(",", COLUMNS)).append('\n');
         for (Image image : images) {
-            ProxyLabels l = image.labels();
-            List<Object> values = List.of(image.path(), l.patientKey(), l.studyKey(), l.seriesKey(), l.sopInstanceKey(),
-                    image.split(), l.bodyPart().name(), text(l.ageYears()), text(l.ageBand()), text(l.sex()),
-                    text(l.modality()), text(l.viewPosition()), text(l.laterality()), text(l.manufacturer()),
-                    text(l.model()), l.rows(), l.columns(), text(l.pixelSpacingRowMm()),
-                    text(l.pixelSpacingColumnMm()), text(l.shiftedStudyDate()));
             List<String> fields = new ArrayList<>();
-            for (Object value : values) {
-                fields.add(quoted(value.toString()));
+            for (String value : csvValues(image)) {
+                fields.add(quoted(value));
             }
             csv.append(String.join(",", fields)).append('\n');
         }
         return csv.toString();
+    }
+
+    /** The values of an image's labels.csv row, in the order of {@link #COLUMNS}; empty for none. */
+    private static List<String> csvValues(Image image) {
+        ProxyLabels l = image.labels();
+        return List.of(image.path(), l.patientKey(), l.studyKey(), l.seriesKey(), l.sopInstanceKey(),
+                image.split(), l.bodyPart().name(), text(l.ageYears()), text(l.ageBand()), text(l.sex()),
+                text(l.modality()), text(l.viewPosition()), text(l.laterality()), text(l.manufacturer()),
+                text(l.model()), Integer.toString(l.rows()), Integer.toString(l.columns()),
+                text(l.pixelSpacingRowMm()), text(l.pixelSpacingColumnMm()), text(l.shiftedStudyDate()));
     }
 
     private static String text(Object value) {

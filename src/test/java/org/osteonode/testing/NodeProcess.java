@@ -84,11 +84,19 @@ public final class NodeProcess implements AutoCloseable {
 
     /** bin/osteonode as an operator runs it on the node's machine; fails the test on a non-zero exit. */
     public static String command(Path dataDir, String... arguments) throws Exception {
+        return command(dataDir, java.util.Map.of(), arguments);
+    }
+
+    /** The same, with settings (osteonode.db.url...) given as the environment variables they map to. */
+    public static String command(Path dataDir, java.util.Map<String, String> settings, String... arguments)
+            throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("bin/osteonode"));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("OSTEONODE_"));
         builder.environment().put("OSTEONODE_DATA_DIR", dataDir.toString());
+        settings.forEach((key, value) -> builder.environment().put(
+                key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value));
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());
         org.assertj.core.api.Assertions.assertThat(process.waitFor()).as(output).isZero();
