@@ -142,7 +142,7 @@ public final class TrainingSetExport {
     private enum How { LINKED, COPIED, RENDERED, KEPT }
 
     /**
-     * The images in {@code shards} tar files per split ({@code shards/<split>-00000.tar}...), each row's rows in
+     * The images in {@code shards} tar files per split ({@code shards/<split>-00000.tar}...), each split's rows in
      * order, contiguous: per image a {@code <key>.dcm} or {@code .png} and a {@code <key>.json} of its labels, the
      * key being the SOP Instance key with its dots made underscores (WebDataset takes the name up to the first dot
      * as a sample's key). A shard is written under a temporary name and renamed when whole; resuming keeps the
