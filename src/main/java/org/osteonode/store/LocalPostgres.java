@@ -69,7 +69,7 @@ public final class LocalPostgres implements AutoCloseable {
      * {@code port} 0 picks a free loopback port, kept for the restarts.
      */
     public static LocalPostgres start(Path clusterDir, int port) throws IOException {
-        Path binDir = newestServer(DEBIAN_SERVERS).orElseThrow(() -> new IOException(
+        Path binDir = serverFor(clusterDir, DEBIAN_SERVERS).orElseThrow(() -> new IOException(
                 "no PostgreSQL server under " + DEBIAN_SERVERS + "; install Debian's package: apt-get install postgresql"));
         if (!Files.exists(clusterDir.resolve("PG_VERSION"))) {
             createCluster(binDir, clusterDir);
@@ -86,6 +86,21 @@ public final class LocalPostgres implements AutoCloseable {
         postgres.launch();
         postgres.awaitReady();
         return postgres;
+    }
+
+    /**
+     * The server for a cluster: the major version that made it when installed (a Debian upgrade may install a newer
+     * one beside it), else the newest; a new cluster gets the newest.
+     */
+    static Optional<Path> serverFor(Path clusterDir, Path servers) throws IOException {
+        Path versionFile = clusterDir.resolve("PG_VERSION");
+        if (Files.exists(versionFile)) {
+            Path own = servers.resolve(Files.readString(versionFile).trim()).resolve("bin");
+            if (Files.isExecutable(own.resolve("postgres"))) {
+                return Optional.of(own);
+            }
+        }
+        return newestServer(servers);
     }
 
     /** The highest major version installed under {@code servers} (Debian: /usr/lib/postgresql/15/bin/postgres). */

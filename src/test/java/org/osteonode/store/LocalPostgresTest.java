@@ -29,6 +29,24 @@ class LocalPostgresTest {
     }
 
     @Test
+    void aClusterKeepsTheVersionThatMadeItWhenANewerOneIsInstalledBeside() throws Exception {
+        for (String version : new String[] {"15", "16"}) {
+            Path postgres = Files.createDirectories(temp.resolve("servers/" + version + "/bin")).resolve("postgres");
+            Files.writeString(postgres, "#!/bin/sh\n");
+            postgres.toFile().setExecutable(true);
+        }
+        Path old = Files.createDirectories(temp.resolve("old"));
+        Files.writeString(old.resolve("PG_VERSION"), "15\n");
+        Path gone = Files.createDirectories(temp.resolve("gone"));
+        Files.writeString(gone.resolve("PG_VERSION"), "13\n");
+
+        assertThat(LocalPostgres.serverFor(old, temp.resolve("servers"))).contains(temp.resolve("servers/15/bin"));
+        assertThat(LocalPostgres.serverFor(temp.resolve("new"), temp.resolve("servers"))).contains(temp.resolve("servers/16/bin"));
+        assertThat(LocalPostgres.serverFor(gone, temp.resolve("servers")))
+                .as("not installed: the newest, which then refuses it with what to do").contains(temp.resolve("servers/16/bin"));
+    }
+
+    @Test
     void noServerInstalledIsNoneNotAnError() throws Exception {
         assertThat(LocalPostgres.newestServer(temp.resolve("absent"))).isEmpty();
         assertThat(LocalPostgres.newestServer(temp)).isEmpty();
