@@ -199,14 +199,7 @@ class ExportIT {
     }
 
     private static int exitCode(Path dataDir, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bin/osteonode"));
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("OSTEONODE_"));
-        builder.environment().put("OSTEONODE_DATA_DIR", dataDir.toString());
-        Process process = builder.start();
-        process.getInputStream().readAllBytes();
-        return process.waitFor();
+        return NodeProcess.run(dataDir, Map.of(), arguments).exitCode();
     }
 
     /** The Patient ID whose keyed pseudonym is {@code key}, from the corpus's IDs. */

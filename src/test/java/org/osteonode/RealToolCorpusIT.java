@@ -32,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
@@ -160,16 +159,8 @@ class RealToolCorpusIT {
 
     /** bin/osteonode deid over the corpus, every modality in scope; its summary. */
     private String deid(Path dataDir, Path out) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bin/osteonode", "deid", "--in", corpus.toString(),
-                "--out", out.toString()).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("OSTEONODE_"));
-        builder.environment().put("OSTEONODE_DATA_DIR", dataDir.toString());
-        builder.environment().put("OSTEONODE_RESEARCH_MODALITIES", "*");
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
+        return NodeProcess.command(dataDir, Map.of("osteonode.research.modalities", "*"), "deid", "--in",
+                corpus.toString(), "--out", out.toString());
     }
 
     /**

@@ -21,15 +21,12 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -173,8 +170,7 @@ final class ExportCommand implements Callable<Integer> {
             String datasheet = Datasheet.json(filters(), version(), settings.deid(), written.images(),
                     written.labelsSha256(), risk, suppressed, Instant.now());
             TrainingSetExport.writeAtomically(Datasheet.file(out), datasheet);
-            String datasheetSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(datasheet.getBytes(StandardCharsets.UTF_8)));
+            String datasheetSha256 = TrainingSetExport.sha256(datasheet);
             Map<String, Long> perSplit = new java.util.TreeMap<>();
             written.images().forEach(image -> perSplit.merge(image.split(), 1L, Long::sum));
             ObjectMapper json = new ObjectMapper();

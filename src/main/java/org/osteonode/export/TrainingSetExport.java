@@ -6,6 +6,7 @@ import org.osteonode.pixels.MonochromeFrame;
 import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.pixels.PixelDataException;
 import org.osteonode.pixels.Preprocessor;
+import org.osteonode.store.Archive;
 
 import javax.imageio.ImageIO;
 
@@ -176,7 +177,7 @@ public final class TrainingSetExport {
             int copied = 0;
             int kept = 0;
             for (Future<Shard> future : written) {
-                Shard shard = getShard(future);
+                Shard shard = get(future);
                 images.addAll(shard.images());
                 leftOut.addAll(shard.leftOut());
                 sums.append(sha256(out.resolve(shard.name()))).append("  ").append(shard.name()).append('\n');
@@ -221,8 +222,7 @@ public final class TrainingSetExport {
         Path part = tar.resolveSibling(tar.getFileName() + PART);
         try (java.io.OutputStream stream = new java.io.BufferedOutputStream(Files.newOutputStream(part), 1 << 20)) {
             for (ProxyLabels row : rows) {
-                Path source = archive.resolve(row.patientKey()).resolve(row.studyKey()).resolve(row.seriesKey())
-                        .resolve(row.sopInstanceKey() + ".dcm");
+                Path source = archived(row);
                 try {
                     if (!Files.exists(source)) {
                         throw new LeftOut("not in the archive");
@@ -258,24 +258,12 @@ public final class TrainingSetExport {
         return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(sample);
     }
 
-    private static Shard getShard(Future<Shard> future) throws IOException, InterruptedException {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
     /** One row's outcome: its image and how it came to be, or why it was left out. */
     private record Placed(Image image, How how, String leftOut) {
     }
 
     private Placed place(ProxyLabels row) throws IOException {
-        Path source = archive.resolve(row.patientKey()).resolve(row.studyKey()).resolve(row.seriesKey())
-                .resolve(row.sopInstanceKey() + ".dcm");
+        Path source = archived(row);
         String path = "images/" + row.patientKey() + "/" + row.sopInstanceKey() + format.extension();
         Path target = out.resolve(path);
         How how;
@@ -296,7 +284,13 @@ public final class TrainingSetExport {
         return new Placed(new Image(row, path, splits.of(row.patientKey()), sha256(target)), how, null);
     }
 
-    private static Placed get(Future<Placed> future) throws IOException, InterruptedException {
+    private Path archived(ProxyLabels row) {
+        return Archive.pathOf(archive, new Archive.Key(row.patientKey(), row.studyKey(), row.seriesKey(),
+                row.sopInstanceKey()));
+    }
+
+    /** A worker's result, its IOException thrown as it was. */
+    private static <T> T get(Future<T> future) throws IOException, InterruptedException {
         try {
             return future.get();
         } catch (ExecutionException e) {
@@ -431,7 +425,7 @@ public final class TrainingSetExport {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    static String sha256(String text) {
+    public static String sha256(String text) {
         return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -64,6 +64,11 @@ public final class Archive {
     }
 
     public Path pathOf(Key key) {
+        return pathOf(dir, key);
+    }
+
+    /** Where an archive in {@code dir} files the object of {@code key}: for readers that do not write to it. */
+    public static Path pathOf(Path dir, Key key) {
         return dir.resolve(key.patient()).resolve(key.study()).resolve(key.series())
                 .resolve(key.sopInstance() + ".dcm");
     }

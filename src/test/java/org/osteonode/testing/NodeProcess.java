@@ -90,6 +90,14 @@ public final class NodeProcess implements AutoCloseable {
     /** The same, with settings (osteonode.db.url...) given as the environment variables they map to. */
     public static String command(Path dataDir, java.util.Map<String, String> settings, String... arguments)
             throws Exception {
+        Dcmtk.Result result = run(dataDir, settings, arguments);
+        org.assertj.core.api.Assertions.assertThat(result.exitCode()).as(result.output()).isZero();
+        return result.output();
+    }
+
+    /** bin/osteonode with its exit code, for tests of a refusal. */
+    public static Dcmtk.Result run(Path dataDir, java.util.Map<String, String> settings, String... arguments)
+            throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("bin/osteonode"));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -98,9 +106,8 @@ public final class NodeProcess implements AutoCloseable {
         settings.forEach((key, value) -> builder.environment().put(
                 key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value));
         Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes());
-        org.assertj.core.api.Assertions.assertThat(process.waitFor()).as(output).isZero();
-        return output;
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new Dcmtk.Result(process.waitFor(), output);
     }
 
     public static String javaBinary() {
