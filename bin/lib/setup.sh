@@ -7,8 +7,11 @@ runtime_packages=(openjdk-17-jdk-headless libpixelmed-java libpixelmed-imageio-j
   postgresql)
 # The real peers the tests talk to: dcmtk (storescu/echoscu/storescp, and the JPEG, JPEG-LS and RLE encoders),
 # Orthanc (a PACS), dicom3tools (dciodvfy), GDCM's tools (gdcmconv, the JPEG 2000 encoder); pydicom, numpy and cjpeg
-# for the real-tool corpus (src/test/corpus); PyTorch for the export's Dataset example (src/test/export).
-test_packages=(dcmtk orthanc dicom3tools libgdcm-tools python3-pydicom python3-numpy libjpeg-turbo-progs python3-torch)
+# for the real-tool corpus (src/test/corpus); PyTorch for the export's Dataset example (src/test/export); podman, runc
+# and debootstrap to build and run the container image from a locally made Debian base (ContainerImageIT); yamllint
+# for the plain YAML files.
+test_packages=(dcmtk orthanc dicom3tools libgdcm-tools python3-pydicom python3-numpy libjpeg-turbo-progs python3-torch
+  podman runc debootstrap yamllint)
 
 missing_packages() {
   local package
