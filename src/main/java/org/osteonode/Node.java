@@ -6,6 +6,7 @@ import org.osteonode.clinical.Eligibility;
 import org.osteonode.clinical.ModelScorer;
 import org.osteonode.clinical.StudyReporter;
 import org.osteonode.clinical.StudyWorkspace;
+import org.osteonode.config.ConfigException;
 import org.osteonode.config.Settings;
 import org.osteonode.inference.ModelCard;
 import org.osteonode.inference.OnnxModel;
@@ -33,6 +34,8 @@ import org.osteonode.store.Archive;
 import org.osteonode.store.Database;
 import org.osteonode.store.InstanceIndex;
 import org.osteonode.store.LabelStore;
+import org.osteonode.tls.TlsContexts;
+import org.osteonode.tls.TlsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,7 +53,11 @@ import java.util.Set;
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
+    /** How often the TLS files are looked at for a renewed certificate (a Kubernetes Secret update, certbot). */
+    private static final java.time.Duration TLS_WATCH_PERIOD = java.time.Duration.ofSeconds(5);
+
     private final Settings settings;
+    private final Optional<TlsContexts> tls;
     private final Database database;
     private final Pipeline pipeline;
     private final StorageScp scp;
@@ -58,9 +66,10 @@ public final class Node implements AutoCloseable {
     private final ModelScorer scorer;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Node(Settings settings, Database database, Pipeline pipeline, StorageScp scp, HttpEndpoints http,
-            OnnxModel model, ModelScorer scorer) {
+    private Node(Settings settings, Optional<TlsContexts> tls, Database database, Pipeline pipeline, StorageScp scp,
+            HttpEndpoints http, OnnxModel model, ModelScorer scorer) {
         this.settings = settings;
+        this.tls = tls;
         this.database = database;
         this.pipeline = pipeline;
         this.scp = scp;
@@ -73,6 +82,7 @@ public final class Node implements AutoCloseable {
         // Checked before anything starts: a misspelt body part stops start-up naming its key.
         Set<BodyPart> screened = Eligibility.screened(settings.clinical().bodyParts());
         Metrics metrics = new Metrics();
+        Optional<TlsContexts> tls = loadTls(settings, metrics);
         Pseudonymizer pseudonymizer = Pseudonymizer.fromSecretFile(settings.secretFile());
         Spool spool = new Spool(settings.spoolDir(), settings.spoolMinFreeBytes());
         Quarantine quarantine = new Quarantine(settings.quarantineDir(), metrics);
@@ -111,15 +121,15 @@ public final class Node implements AutoCloseable {
             Settings.Pacs pacs = settings.pacs();
             if (pacs.enabled()) {
                 routes.add(new DeliveryRoutes(new OutboxDelivery(outbox,
-                        new StorageScu(pacs.host(), pacs.port(), pacs.aeTitle(), settings.dicom().aeTitle()),
+                        new StorageScu(pacs, settings.dicom().aeTitle(), tls, settings.dicom().timeout()),
                         settings.outbox().maxAttempts(), settings.outbox().firstRetry(), metrics)));
             } else {
                 log.warn("event=delivery.off reason=\"osteonode.pacs.host is empty\" effect=\"reports wait in the outbox\"");
             }
             pipeline = new Pipeline(ingest, routes, settings.shutdownGrace());
-            scp = new StorageScp(settings.dicom(), spool, quarantine, pipeline, metrics);
+            scp = new StorageScp(settings.dicom(), tls, spool, quarantine, pipeline, metrics);
             HttpEndpoints http = new HttpEndpoints(settings.httpPort(), metrics);
-            Node node = new Node(settings, database, pipeline, scp, http, model, scorer);
+            Node node = new Node(settings, tls, database, pipeline, scp, http, model, scorer);
             http.action("/outbox/retry", () -> "{\"requeued\":" + outbox.retryDead() + "}");
             http.check("database", database::isReachable)
                     .check("pipeline", pipeline::isRunning)
@@ -132,6 +142,7 @@ public final class Node implements AutoCloseable {
             }
             scp.start();
             http.start();
+            tls.ifPresent(contexts -> contexts.watch(TLS_WATCH_PERIOD));
             // Objects acknowledged before the last stop wait in the spool: the paths take them from there.
             log.info("event=node.ready data_dir={} pending_objects={}", settings.dataDir(), pending.size());
             return node;
@@ -139,6 +150,7 @@ public final class Node implements AutoCloseable {
             if (scp != null) {
                 scp.close();
             }
+            tls.ifPresent(TlsContexts::close);
             if (pipeline != null) {
                 pipeline.close();
             }
@@ -148,6 +160,32 @@ public final class Node implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * TLS is loaded when the TLS port, or delivery to the PACS over TLS, or the node's certificate is configured;
+     * a file that cannot be used stops start-up naming its setting.
+     */
+    private static Optional<TlsContexts> loadTls(Settings settings, Metrics metrics) {
+        boolean wanted = settings.dicom().tlsPort() != 0 || settings.pacs().tls()
+                || settings.tls().certificateFile().isPresent();
+        if (!wanted) {
+            return Optional.empty();
+        }
+        try {
+            TlsContexts contexts = TlsContexts.load(settings.tls());
+            metrics.tls(() -> contexts.certificateExpiry()
+                    .map(expiry -> (double) java.time.Duration.between(java.time.Instant.now(), expiry).toSeconds())
+                    .orElse(Double.NaN), contexts::reloads, contexts::failedReloads);
+            return Optional.of(contexts);
+        } catch (TlsException e) {
+            throw new ConfigException(e.setting(), e.problem());
+        }
+    }
+
+    /** SIGHUP: read the TLS files again now, rather than at the watcher's next look. */
+    public void reloadTls() {
+        tls.ifPresent(TlsContexts::reload);
     }
 
     private static long oldestSeconds(Spool spool) {
@@ -187,6 +225,7 @@ public final class Node implements AutoCloseable {
         scp.stop(settings.shutdownGrace());
         pipeline.close();
         http.close();
+        tls.ifPresent(TlsContexts::close);
         database.close();
         if (scorer.close(ModelScorer.BATCH_WAIT)) {
             model.close();

@@ -37,6 +37,8 @@ final class ServeCommand implements Callable<Integer> {
                 System.exit(128 + signal.getNumber());
             });
         }
+        // SIGHUP: read the TLS certificate, key and CAs again (they are also looked at every few seconds).
+        Signal.handle(new Signal("HUP"), signal -> node.reloadTls());
         // Any other way out (System.exit elsewhere) still stops the node as well as it can.
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
         new CountDownLatch(1).await(); // the node runs until the process is told to stop

@@ -3,11 +3,13 @@ package org.osteonode.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /** Everything osteonode reads from its configuration, validated and immutable. */
 public record Settings(
         Dicom dicom,
+        Tls tls,
         int httpPort,
         Path dataDir,
         DatabaseConnection database,
@@ -23,15 +25,30 @@ public record Settings(
         Duration shutdownGrace,
         String logLevel) {
 
-    /** The DICOM Application Entity that PACSs send to. */
+    /**
+     * The DICOM Application Entity that PACSs send to.
+     *
+     * @param port    the plain DICOM port; 0: off
+     * @param tlsPort the DICOM TLS port (PS3.15 Annex B); 0: off
+     */
     public record Dicom(
             String aeTitle,
             int port,
+            int tlsPort,
             CallingAeTitles allowedCallingAeTitles,
             int maxAssociations,
             int maxPduLength,
             long maxObjectBytes,
             Duration timeout) {
+    }
+
+    /**
+     * PEM files of the node's TLS identity (certificate chain and PKCS#8 key, for the TLS port and for a PACS that
+     * asks the node for a certificate) and of the CAs it trusts: for client certificates on the TLS port (none
+     * given: no client certificate is asked for) and for the PACS's certificate (none given: the JDK's CAs).
+     */
+    public record Tls(Optional<Path> certificateFile, Optional<Path> keyFile, Optional<Path> clientCaFile,
+            Optional<Path> pacsCaFile) {
     }
 
     /** Which calling AE titles may open an association: a list, any ({@code *}), or none (empty). */
@@ -54,7 +71,7 @@ public record Settings(
     }
 
     /** Where Structured Reports go; an empty host turns delivery off (reports wait in the outbox). */
-    public record Pacs(String aeTitle, String host, int port) {
+    public record Pacs(String aeTitle, String host, int port, boolean tls) {
         public boolean enabled() {
             return !host.isEmpty();
         }

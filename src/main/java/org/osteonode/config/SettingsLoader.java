@@ -31,6 +31,10 @@ public final class SettingsLoader {
     static {
         DEFAULTS.put("osteonode.dicom.ae-title", "OSTEONODE");
         DEFAULTS.put("osteonode.dicom.port", "11112");
+        DEFAULTS.put("osteonode.dicom.tls-port", "");
+        DEFAULTS.put("osteonode.dicom.tls-cert-file", "");
+        DEFAULTS.put("osteonode.dicom.tls-key-file", "");
+        DEFAULTS.put("osteonode.dicom.tls-client-ca-file", "");
         DEFAULTS.put("osteonode.dicom.allowed-calling-ae-titles", "STORESCU,PACS");
         DEFAULTS.put("osteonode.dicom.max-associations", "32");
         DEFAULTS.put("osteonode.dicom.max-pdu-length", "131072");
@@ -64,6 +68,8 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.pacs.ae-title", "PACS");
         DEFAULTS.put("osteonode.pacs.host", "");
         DEFAULTS.put("osteonode.pacs.port", "104");
+        DEFAULTS.put("osteonode.pacs.tls", "false");
+        DEFAULTS.put("osteonode.pacs.tls-ca-file", "");
         DEFAULTS.put("osteonode.outbox.max-attempts", "10");
         DEFAULTS.put("osteonode.outbox.retry-delay-seconds", "30");
         DEFAULTS.put("osteonode.model.dir", "");
@@ -136,15 +142,23 @@ public final class SettingsLoader {
     private static Settings parse(Values v) {
         Path dataDir = v.path("osteonode.data-dir");
         String secretFile = v.raw("osteonode.deid.secret-file");
-        return new Settings(
-                new Settings.Dicom(
+        Settings.Dicom dicom = new Settings.Dicom(
                         v.aeTitle("osteonode.dicom.ae-title"),
-                        v.integer("osteonode.dicom.port", 1, 65535),
+                        v.portOrOff("osteonode.dicom.port"),
+                        v.portOrOff("osteonode.dicom.tls-port"),
                         v.callingAeTitles("osteonode.dicom.allowed-calling-ae-titles"),
                         v.integer("osteonode.dicom.max-associations", 1, 1024),
                         v.integer("osteonode.dicom.max-pdu-length", 4096, 16 * 1024 * 1024),
                         v.integer("osteonode.dicom.max-object-mb", 1, 64 * 1024) * 1024L * 1024L,
-                        Duration.ofSeconds(v.integer("osteonode.dicom.timeout-seconds", 1, 3600))),
+                        Duration.ofSeconds(v.integer("osteonode.dicom.timeout-seconds", 1, 3600)));
+        Settings.Tls tls = new Settings.Tls(v.optionalFile("osteonode.dicom.tls-cert-file"),
+                v.optionalFile("osteonode.dicom.tls-key-file"), v.optionalFile("osteonode.dicom.tls-client-ca-file"),
+                v.optionalFile("osteonode.pacs.tls-ca-file"));
+        boolean pacsTls = v.bool("osteonode.pacs.tls");
+        requireConsistent(dicom, tls, pacsTls);
+        return new Settings(
+                dicom,
+                tls,
                 v.integer("osteonode.http.port", 1, 65535),
                 dataDir,
                 new Settings.DatabaseConnection(v.raw("osteonode.db.url"), v.raw("osteonode.db.user"), v.raw("osteonode.db.password")),
@@ -171,7 +185,7 @@ public final class SettingsLoader {
                         v.anyOr("osteonode.research.body-parts", v::bodyParts),
                         v.anyOr("osteonode.research.sop-classes", v::uids)),
                 new Settings.Pacs(v.aeTitle("osteonode.pacs.ae-title"), v.raw("osteonode.pacs.host"),
-                        v.integer("osteonode.pacs.port", 1, 65535)),
+                        v.integer("osteonode.pacs.port", 1, 65535), pacsTls),
                 new Settings.Delivery(v.integer("osteonode.outbox.max-attempts", 1, 1000),
                         Duration.ofSeconds(v.integer("osteonode.outbox.retry-delay-seconds", 0, 86400))),
                 new Settings.Inference(
@@ -187,6 +201,33 @@ public final class SettingsLoader {
                 v.oneOf("osteonode.log.level", Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")));
     }
 
+    /** The DICOM ports and TLS files must make a node that can be reached, and TLS that can start. */
+    private static void requireConsistent(Settings.Dicom dicom, Settings.Tls tls, boolean pacsTls) {
+        if (dicom.port() == 0 && dicom.tlsPort() == 0) {
+            throw new ConfigException("osteonode.dicom.port", "is empty and so is osteonode.dicom.tls-port: the node "
+                    + "would not listen for DICOM at all; set at least one");
+        }
+        if (dicom.port() != 0 && dicom.port() == dicom.tlsPort()) {
+            throw new ConfigException("osteonode.dicom.tls-port", "is the same as osteonode.dicom.port ("
+                    + dicom.port() + "); TLS needs a port of its own (usually 2762)");
+        }
+        if (tls.certificateFile().isPresent() != tls.keyFile().isPresent()) {
+            throw new ConfigException(tls.certificateFile().isPresent() ? "osteonode.dicom.tls-key-file"
+                    : "osteonode.dicom.tls-cert-file", "is empty: the certificate and its key go together");
+        }
+        if (dicom.tlsPort() != 0 && tls.certificateFile().isEmpty()) {
+            throw new ConfigException("osteonode.dicom.tls-cert-file", "is empty, but osteonode.dicom.tls-port is "
+                    + "set: the TLS port needs the node's certificate and key (PEM)");
+        }
+        if (dicom.tlsPort() == 0 && tls.clientCaFile().isPresent()) {
+            throw new ConfigException("osteonode.dicom.tls-client-ca-file", "is set, but osteonode.dicom.tls-port is "
+                    + "empty: client certificates are checked on the TLS port only");
+        }
+        if (!pacsTls && tls.pacsCaFile().isPresent()) {
+            throw new ConfigException("osteonode.pacs.tls-ca-file", "is set, but osteonode.pacs.tls is false");
+        }
+    }
+
     /** Typed access to the merged raw values; every failure names its key. */
     private record Values(Map<String, String> raw) {
         String raw(String key) {
@@ -196,6 +237,24 @@ public final class SettingsLoader {
         /** A worker count; empty means one per core. */
         int workers(String key) {
             return raw(key).isEmpty() ? Runtime.getRuntime().availableProcessors() : integer(key, 1, 256);
+        }
+
+        /** A TCP port; empty: off (0). */
+        int portOrOff(String key) {
+            return raw(key).isEmpty() ? 0 : integer(key, 1, 65535);
+        }
+
+        /** A file that must exist when named; empty: none. */
+        java.util.Optional<Path> optionalFile(String key) {
+            String value = raw(key);
+            if (value.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            Path file = Path.of(value).toAbsolutePath().normalize();
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw new ConfigException(key, "'" + value + "' is not a file");
+            }
+            return java.util.Optional.of(file);
         }
 
         int integer(String key, int min, int max) {

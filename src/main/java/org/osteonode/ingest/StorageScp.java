@@ -8,15 +8,20 @@ import com.pixelmed.network.PolicyAssociationAcceptor.Refusal;
 import org.osteonode.config.Settings;
 import org.osteonode.observe.LogText;
 import org.osteonode.observe.Metrics;
+import org.osteonode.tls.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -49,12 +54,23 @@ public final class StorageScp implements AutoCloseable {
     private final Semaphore slots;
     private final ThreadPoolExecutor associations;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final ServerSocket serverSocket;
-    private final Thread acceptor;
+    private final Optional<TlsContexts> tls;
+    private final List<Listener> listeners = new ArrayList<>();
+
+    /** A listening port: plain DICOM, or DICOM over TLS. */
+    private record Listener(ServerSocket serverSocket, boolean tls, Thread acceptor) {
+    }
 
     public StorageScp(Settings.Dicom settings, Spool spool, Quarantine quarantine, ReceivedObjectSink sink,
             Metrics metrics) throws IOException {
+        this(settings, Optional.empty(), spool, quarantine, sink, metrics);
+    }
+
+    /** @param tls the node's TLS contexts; required when {@code settings.tlsPort()} is set */
+    public StorageScp(Settings.Dicom settings, Optional<TlsContexts> tls, Spool spool, Quarantine quarantine,
+            ReceivedObjectSink sink, Metrics metrics) throws IOException {
         this.settings = settings;
+        this.tls = tls;
         this.spool = spool;
         this.quarantine = quarantine;
         this.sink = sink;
@@ -67,29 +83,53 @@ public final class StorageScp implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
-        this.serverSocket = new ServerSocket();
-        serverSocket.setReuseAddress(true);
+        if (settings.tlsPort() != 0 && tls.isEmpty()) {
+            throw new IllegalArgumentException("osteonode.dicom.tls-port is set but no TLS contexts were given");
+        }
         try {
-            serverSocket.bind(new InetSocketAddress(settings.port()), 128);
+            if (settings.port() != 0) {
+                listen(settings.port(), false);
+            }
+            if (settings.tlsPort() != 0) {
+                listen(settings.tlsPort(), true);
+            }
+        } catch (IOException e) {
+            listeners.forEach(listener -> closeQuietly(listener.serverSocket()));
+            throw e;
+        }
+    }
+
+    private void listen(int port, boolean overTls) throws IOException {
+        ServerSocket serverSocket = new ServerSocket();
+        serverSocket.setReuseAddress(true);
+        String setting = overTls ? "osteonode.dicom.tls-port" : "osteonode.dicom.port";
+        try {
+            serverSocket.bind(new InetSocketAddress(port), 128);
         } catch (IOException e) {
             serverSocket.close();
-            throw new IOException("cannot listen on DICOM port " + settings.port() + " (osteonode.dicom.port): "
-                    + e.getMessage(), e);
+            throw new IOException("cannot listen on DICOM port " + port + " (" + setting + "): " + e.getMessage(), e);
         }
-        this.acceptor = new Thread(this::acceptLoop, "dicom-acceptor");
+        Listener[] self = new Listener[1];
+        Thread acceptor = new Thread(() -> acceptLoop(self[0]), overTls ? "dicom-tls-acceptor" : "dicom-acceptor");
+        self[0] = new Listener(serverSocket, overTls, acceptor);
+        listeners.add(self[0]);
     }
 
     public void start() {
-        acceptor.start();
-        log.info("event=dicom.listening ae_title={} port={} allowed_calling_ae_titles={} max_associations={}",
-                settings.aeTitle(), serverSocket.getLocalPort(), describeAllowList(), settings.maxAssociations());
+        for (Listener listener : listeners) {
+            listener.acceptor().start();
+            log.info("event=dicom.listening ae_title={} port={} tls={} allowed_calling_ae_titles={} max_associations={}",
+                    settings.aeTitle(), listener.serverSocket().getLocalPort(), listener.tls() ? describeTls() : "off",
+                    describeAllowList(), settings.maxAssociations());
+        }
     }
 
     public boolean isListening() {
-        return acceptor.isAlive() && !serverSocket.isClosed();
+        return listeners.stream().allMatch(l -> l.acceptor().isAlive() && !l.serverSocket().isClosed());
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(Listener listener) {
+        ServerSocket serverSocket = listener.serverSocket();
         while (!serverSocket.isClosed()) {
             Socket socket;
             try {
@@ -101,7 +141,7 @@ public final class StorageScp implements AutoCloseable {
                 continue;
             }
             try {
-                associations.execute(() -> serve(socket));
+                associations.execute(() -> serve(socket, listener.tls()));
             } catch (RejectedExecutionException e) {
                 metrics.associationRejected("no-thread");
                 log.warn("event=association.dropped peer={} reason=\"more connections than "
@@ -111,8 +151,9 @@ public final class StorageScp implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket) {
-        open.add(socket);
+    private void serve(Socket accepted, boolean overTls) {
+        Socket socket = accepted;
+        open.add(accepted);
         boolean[] admitted = {false};
         DimseMessageHandler handler = null;
         String callingAeTitle = "?";
@@ -120,8 +161,19 @@ public final class StorageScp implements AutoCloseable {
         long started = System.nanoTime();
         int[] outcomes = {0, 0}; // stored, refused
         String ending = "closed";
+        String tlsClient = "-";
         try {
             socket.setSoTimeout((int) settings.timeout().toMillis());
+            if (overTls) {
+                SSLSocket secured = handshake(accepted);
+                if (secured == null) {
+                    ending = null;
+                    return;
+                }
+                socket = secured;
+                tlsClient = clientName(secured);
+            }
+            Socket connection = socket;
             association = PolicyAssociationAcceptor.accept(socket, settings.aeTitle(),
                     IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, settings.maxPduLength(),
                     presentationContextPolicy, calling -> {
@@ -131,10 +183,10 @@ public final class StorageScp implements AutoCloseable {
                         admitted[0] = slots.tryAcquire();
                         return admitted[0] ? null : Refusal.LOCAL_LIMIT_EXCEEDED;
                     }, in -> new PduGuard(in, settings.maxPduLength(),
-                            () -> PolicyAssociationAcceptor.sendAbort(socket)));
+                            () -> PolicyAssociationAcceptor.sendAbort(connection)));
             callingAeTitle = association.getCallingAETitle();
-            log.info("event=association.accepted calling_ae={} peer={}", LogText.quoted(callingAeTitle),
-                    socket.getRemoteSocketAddress());
+            log.info("event=association.accepted calling_ae={} peer={} tls_client={}", LogText.quoted(callingAeTitle),
+                    socket.getRemoteSocketAddress(), LogText.quoted(tlsClient));
             while (true) {
                 handler = new DimseMessageHandler(spool, quarantine, settings.maxObjectBytes());
                 association.setReceivedDataHandler(handler);
@@ -170,9 +222,45 @@ public final class StorageScp implements AutoCloseable {
             if (admitted[0]) {
                 slots.release();
             }
-            open.remove(socket);
+            open.remove(accepted);
             closeQuietly(socket);
         }
+    }
+
+    /**
+     * The TLS handshake, within the association timeout; null when it failed (logged and counted: no client
+     * certificate, one no trusted CA signed, no common protocol or cipher suite, or not TLS at all).
+     */
+    private SSLSocket handshake(Socket accepted) throws IOException {
+        SSLSocket secured = tls.orElseThrow().serverSide(accepted);
+        try {
+            secured.startHandshake();
+            return secured;
+        } catch (IOException e) {
+            metrics.associationRejected("tls-handshake");
+            log.warn("event=association.rejected reason=tls-handshake peer={} error={} fix=\"{}\"",
+                    accepted.getRemoteSocketAddress(), LogText.quoted(e.getMessage()), tls.orElseThrow()
+                            .requiresClientCertificate() ? "the sender must use TLS 1.2 or 1.3 and present a "
+                            + "certificate signed by a CA in osteonode.dicom.tls-client-ca-file"
+                            : "the sender must use TLS 1.2 or 1.3");
+            closeQuietly(secured);
+            return null;
+        }
+    }
+
+    /** The subject of the client's certificate, for the audit line; "-" when it presented none. */
+    private static String clientName(SSLSocket secured) {
+        try {
+            java.security.cert.Certificate[] chain = secured.getSession().getPeerCertificates();
+            return ((java.security.cert.X509Certificate) chain[0]).getSubjectX500Principal().getName();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return "-";
+        }
+    }
+
+    private String describeTls() {
+        TlsContexts contexts = tls.orElseThrow();
+        return contexts.requiresClientCertificate() ? "client-certificate-required" : "server-certificate-only";
     }
 
     /** After the response is on the wire: count it and hand an acknowledged object to the pipeline. */
@@ -231,7 +319,7 @@ public final class StorageScp implements AutoCloseable {
      * their connections; their unacknowledged objects are discarded and the senders will send them again.
      */
     public void stop(Duration grace) {
-        closeQuietly(serverSocket);
+        listeners.forEach(listener -> closeQuietly(listener.serverSocket()));
         associations.shutdown();
         try {
             if (!associations.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -86,6 +86,17 @@ public final class Metrics {
                 .register(registry);
     }
 
+    /** The node's TLS certificate: seconds until it expires (alert well before 0), and its reloads. */
+    public void tls(Supplier<Number> expirySeconds, Supplier<Number> reloads, Supplier<Number> failedReloads) {
+        Gauge.builder("osteonode.tls.certificate.expiry.seconds", () -> expirySeconds.get().doubleValue())
+                .description("seconds until the node's TLS certificate expires").register(registry);
+        Gauge.builder("osteonode.tls.reloads", () -> reloads.get().doubleValue())
+                .description("times the TLS files were read again and taken into use").register(registry);
+        Gauge.builder("osteonode.tls.reload.failures", () -> failedReloads.get().doubleValue())
+                .description("times the TLS files changed but could not be used (the previous ones stay)")
+                .register(registry);
+    }
+
     /** osteonode_database_restarts: how often the node has had to start its own PostgreSQL again. */
     public void databaseRestarts(Supplier<Number> restarts) {
         Gauge.builder("osteonode.database.restarts", () -> restarts.get().doubleValue())

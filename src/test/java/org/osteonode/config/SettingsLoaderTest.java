@@ -112,6 +112,44 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void tlsIsOffByDefaultAndThePlainPortCanBeTurnedOff(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Settings defaults = SettingsLoader.load(null, Map.of());
+        assertThat(defaults.dicom().tlsPort()).isZero();
+        assertThat(defaults.tls().certificateFile()).isEmpty();
+        assertThat(defaults.pacs().tls()).isFalse();
+
+        Path certificate = Files.writeString(dir.resolve("node.crt"), "pem");
+        Path key = Files.writeString(dir.resolve("node.key"), "pem");
+        Settings tlsOnly = SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_PORT", "", "OSTEONODE_DICOM_TLS_PORT",
+                "2762", "OSTEONODE_DICOM_TLS_CERT_FILE", certificate.toString(), "OSTEONODE_DICOM_TLS_KEY_FILE",
+                key.toString(), "OSTEONODE_DICOM_TLS_CLIENT_CA_FILE", certificate.toString()));
+        assertThat(tlsOnly.dicom().port()).isZero();
+        assertThat(tlsOnly.dicom().tlsPort()).isEqualTo(2762);
+        assertThat(tlsOnly.tls().clientCaFile()).contains(certificate.toAbsolutePath());
+    }
+
+    @Test
+    void tlsSettingsThatCannotWorkStopStartUpNamingTheKey(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path certificate = Files.writeString(dir.resolve("node.crt"), "pem");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_PORT", "")))
+                .hasMessageContaining("osteonode.dicom.port").hasMessageContaining("osteonode.dicom.tls-port");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_TLS_PORT", "2762")))
+                .hasMessageContaining("osteonode.dicom.tls-cert-file");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_TLS_CERT_FILE",
+                certificate.toString()))).hasMessageContaining("osteonode.dicom.tls-key-file");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_TLS_PORT", "11112",
+                "OSTEONODE_DICOM_TLS_CERT_FILE", certificate.toString(), "OSTEONODE_DICOM_TLS_KEY_FILE",
+                certificate.toString()))).hasMessageContaining("same as osteonode.dicom.port");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_TLS_CLIENT_CA_FILE",
+                certificate.toString()))).hasMessageContaining("osteonode.dicom.tls-client-ca-file");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_PACS_TLS_CA_FILE",
+                certificate.toString()))).hasMessageContaining("osteonode.pacs.tls is false");
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_TLS_CERT_FILE",
+                dir.resolve("absent.crt").toString(), "OSTEONODE_DICOM_TLS_KEY_FILE", certificate.toString())))
+                .hasMessageContaining("osteonode.dicom.tls-cert-file").hasMessageContaining("not a file");
+    }
+
+    @Test
     void starAllowsAnyCallingAeTitleAndEmptyRefusesAll() {
         Settings any = SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_ALLOWED_CALLING_AE_TITLES", "*"));
         Settings none = SettingsLoader.load(null, Map.of("OSTEONODE_DICOM_ALLOWED_CALLING_AE_TITLES", ""));

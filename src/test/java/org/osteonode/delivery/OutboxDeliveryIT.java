@@ -19,6 +19,7 @@ import org.osteonode.testing.SyntheticDicom;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -105,8 +106,8 @@ class OutboxDeliveryIT {
         try (StorageScp refusing = refusingPacs(Set.of("OSTEONODE"))) {
             SyntheticDicom report = SyntheticDicom.radiograph();
             outbox.enqueue("sr:study:4", report.write(temp.resolve("report.dcm")));
-            OutboxDelivery delivery = new OutboxDelivery(outbox, new StorageScu("localhost", refusingPort, "PACS",
-                    "OSTEONODE"), 10, Duration.ofSeconds(30), metrics);
+            OutboxDelivery delivery = new OutboxDelivery(outbox, new StorageScu(new Settings.Pacs("PACS", "localhost", refusingPort, false), "OSTEONODE",
+                    Optional.empty(), Duration.ofSeconds(30)), 10, Duration.ofSeconds(30), metrics);
 
             assertThat(delivery.deliverDue()).isZero();
 
@@ -126,8 +127,8 @@ class OutboxDeliveryIT {
     void aPacsThatRejectsTheAssociationLeavesTheReportPending() throws Exception {
         try (StorageScp refusing = refusingPacs(Set.of("SOMEONEELSE"))) {
             outbox.enqueue("sr:study:5", SyntheticDicom.radiograph().write(temp.resolve("report.dcm")));
-            OutboxDelivery delivery = new OutboxDelivery(outbox, new StorageScu("localhost", refusingPort, "PACS",
-                    "OSTEONODE"), 10, Duration.ofSeconds(30), metrics);
+            OutboxDelivery delivery = new OutboxDelivery(outbox, new StorageScu(new Settings.Pacs("PACS", "localhost", refusingPort, false), "OSTEONODE",
+                    Optional.empty(), Duration.ofSeconds(30)), 10, Duration.ofSeconds(30), metrics);
 
             assertThat(delivery.deliverDue()).isZero();
 
@@ -140,7 +141,7 @@ class OutboxDeliveryIT {
     private final int refusingPort = Ports.free();
 
     private StorageScp refusingPacs(Set<String> allowedCallingAeTitles) throws Exception {
-        Settings.Dicom settings = new Settings.Dicom("PACS", refusingPort,
+        Settings.Dicom settings = new Settings.Dicom("PACS", refusingPort, 0,
                 new Settings.CallingAeTitles(allowedCallingAeTitles, false), 4, 131072, 1L << 30, Duration.ofSeconds(30));
         StorageScp scp = new StorageScp(settings, new Spool(temp.resolve("pacs-spool"), Long.MAX_VALUE),
                 new Quarantine(temp.resolve("pacs-quarantine"), metrics), object -> {
@@ -159,7 +160,7 @@ class OutboxDeliveryIT {
     }
 
     private OutboxDelivery delivery(int maxAttempts, Duration firstRetry) {
-        return new OutboxDelivery(outbox, new StorageScu("localhost", orthanc.dicomPort(), OrthancProcess.AE_TITLE,
-                "OSTEONODE"), maxAttempts, firstRetry, metrics);
+        return new OutboxDelivery(outbox, new StorageScu(new Settings.Pacs(OrthancProcess.AE_TITLE, "localhost", orthanc.dicomPort(), false), "OSTEONODE",
+                    Optional.empty(), Duration.ofSeconds(30)), maxAttempts, firstRetry, metrics);
     }
 }

@@ -55,7 +55,7 @@ class HostilePeerIT {
     @BeforeEach
     void start() throws Exception {
         spool = new Spool(temp.resolve("spool"), 0);
-        Settings.Dicom settings = new Settings.Dicom("OSTEONODE", port,
+        Settings.Dicom settings = new Settings.Dicom("OSTEONODE", port, 0,
                 new Settings.CallingAeTitles(Set.of("STORESCU"), false), 8, MAX_PDU, MAX_OBJECT, Duration.ofSeconds(20));
         scp = new StorageScp(settings, spool, new Quarantine(temp.resolve("quarantine"), metrics), received::add, metrics);
         scp.start();

@@ -52,7 +52,7 @@ class StorageScpIT {
 
     private void start(long minFreeBytes, int maxAssociations, Spool.Fsync fsync) throws Exception {
         spool = new Spool(temp.resolve("spool"), minFreeBytes, fsync);
-        Settings.Dicom settings = new Settings.Dicom("OSTEONODE", port,
+        Settings.Dicom settings = new Settings.Dicom("OSTEONODE", port, 0,
                 new Settings.CallingAeTitles(Set.of("STORESCU"), false), maxAssociations, 131072, 1L << 30,
                 Duration.ofSeconds(30));
         scp = new StorageScp(settings, spool, new Quarantine(temp.resolve("quarantine"), metrics), received::add, metrics);

@@ -132,6 +132,14 @@ public final class NodeProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
+    /** Sends a signal by name (HUP, ...) as an operator's {@code kill -s} would. */
+    public void signal(String name) throws Exception {
+        Dcmtk.Result result = Dcmtk.run(List.of("kill", "-s", name, Long.toString(process.pid())));
+        if (result.exitCode() != 0) {
+            throw new AssertionError("kill -s " + name + " failed: " + result.output());
+        }
+    }
+
     /** SIGTERM, as systemd or Kubernetes would send; returns the exit code. */
     public int stop() throws Exception {
         process.destroy();

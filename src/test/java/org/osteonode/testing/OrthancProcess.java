@@ -20,6 +20,7 @@ public final class OrthancProcess implements AutoCloseable {
     private final int dicomPort;
     private final int httpPort;
     private Process process;
+    private String tls = "";
 
     public OrthancProcess(Path dir) {
         this.dir = dir;
@@ -31,14 +32,26 @@ public final class OrthancProcess implements AutoCloseable {
         return dicomPort;
     }
 
+    /**
+     * DICOM TLS on Orthanc's DICOM port (Orthanc 1.9+, dcmtk's TLS): its certificate and key, the CAs whose
+     * certificates it trusts, and whether a calling peer must show one.
+     */
+    public OrthancProcess withTls(Path certificate, Path key, Path trusted, boolean requireClientCertificate) {
+        tls = """
+                "DicomTlsEnabled": true, "DicomTlsCertificate": "%s", "DicomTlsPrivateKey": "%s",
+                "DicomTlsTrustedCertificates": "%s", "DicomTlsRemoteCertificateRequired": %s,
+                """.formatted(certificate, key, trusted, requireClientCertificate);
+        return this;
+    }
+
     public OrthancProcess start() throws Exception {
         Files.createDirectories(dir);
         Path config = dir.resolve("orthanc.json");
         Files.writeString(config, """
                 { "Name": "osteonode-test", "StorageDirectory": "%s", "IndexDirectory": "%s",
-                  "DicomAet": "%s", "DicomPort": %d, "HttpPort": %d, "RemoteAccessAllowed": false,
+                  "DicomAet": "%s", "DicomPort": %d, "HttpPort": %d, "RemoteAccessAllowed": false, %s
                   "AuthenticationEnabled": false, "DicomCheckCalledAet": true, "Plugins": [] }
-                """.formatted(dir.resolve("storage"), dir.resolve("index"), AE_TITLE, dicomPort, httpPort));
+                """.formatted(dir.resolve("storage"), dir.resolve("index"), AE_TITLE, dicomPort, httpPort, tls));
         process = new ProcessBuilder("Orthanc", config.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("orthanc.log").toFile())).start();
         Poll.until(Duration.ofSeconds(30), "Orthanc to answer", () -> get("/system").statusCode() == 200);
