@@ -50,8 +50,8 @@ class HelmChartTest {
         for (Manifests manifests : List.of(defaults, tls, gpu)) {
             Map<String, Object> pod = manifests.podSpec();
             Map<String, Object> podSecurity = map(pod, "securityContext");
-            assertThat(podSecurity).containsEntry("runAsNonRoot", true).containsEntry("runAsUser", 999)
-                    .containsEntry("fsGroup", 999);
+            assertThat(podSecurity).containsEntry("runAsNonRoot", true).containsEntry("runAsUser", 10001)
+                    .containsEntry("fsGroup", 10001);
             assertThat(map(podSecurity, "seccompProfile")).containsEntry("type", "RuntimeDefault");
 
             Map<String, Object> container = manifests.container();
