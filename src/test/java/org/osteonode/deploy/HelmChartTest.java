@@ -250,6 +250,26 @@ class HelmChartTest {
         assertThat(extra.properties()).contains("osteonode.research.modalities=CR\n");
     }
 
+    @Test
+    void valuesThatWouldRenderAPodThatCannotWorkAreRefusedWithWhatToChange() {
+        assertThatThrownBy(() -> render(template -> template.set("terminationGracePeriodSeconds", 30)))
+                .hasMessageContaining("longer than shutdownGraceSeconds");
+        assertThatThrownBy(() -> render(template -> template.set("tls.enabled", true).set("tls.port", 11112)))
+                .hasMessageContaining("tls.port and dicom.port are the same port");
+        assertThatThrownBy(() -> render(template -> template.set("database.url", "jdbc:postgresql://db/osteonode")))
+                .hasMessageContaining("database.existingSecret");
+        assertThatThrownBy(() -> render(template -> template.set("database.url", "jdbc:postgresql://db/osteonode")
+                .set("database.existingSecret", "osteonode-db"))).hasMessageContaining("networkPolicy.database.cidrs");
+        assertThatThrownBy(() -> render(template -> template.set("pacs.tls", true)))
+                .hasMessageContaining("tls.existingSecret is needed");
+    }
+
+    @Test
+    void theStatefulSetGivesOpenAssociationsTimeToFinishBeforeKubernetesKillsTheNode() {
+        assertThat(defaults.podSpec()).containsEntry("terminationGracePeriodSeconds", 90);
+        assertThat(defaults.properties()).contains("osteonode.shutdown.grace-seconds=30\n");
+    }
+
     private static Manifests render(UnaryOperator<TemplateCommand> values) {
         String rendered = values.apply(new Helm(CHART).template().withName("test")).call();
         List<Map<String, Object>> documents = new ArrayList<>();
