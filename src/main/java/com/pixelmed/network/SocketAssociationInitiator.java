@@ -49,9 +49,9 @@ public final class SocketAssociationInitiator extends Association {
         switch (type) {
             case ASSOCIATE_AC -> {
                 AssociateAcceptPDU accept = new AssociateAcceptPDU(pdu);
-                presentationContexts = accept.getAcceptedPresentationContextsWithAbstractSyntaxIncludedFromRequest(
+                this.presentationContexts = accept.getAcceptedPresentationContextsWithAbstractSyntaxIncludedFromRequest(
                         proposed);
-                maximumLengthReceived = accept.getMaximumLengthReceived();
+                this.maximumLengthReceived = accept.getMaximumLengthReceived(); // the PDU size we send them
             }
             case ASSOCIATE_RJ -> {
                 socket.close();
@@ -62,8 +62,12 @@ public final class SocketAssociationInitiator extends Association {
                 throw new DicomNetworkException("A-ABORT indication - " + new AAbortPDU(pdu).getInfo());
             }
             default -> {
-                out.write(new AAbortPDU(2, 2).getBytes()); // service provider, unexpected PDU
-                out.flush();
+                try {
+                    out.write(new AAbortPDU(2, 2).getBytes()); // service provider, unexpected PDU
+                    out.flush();
+                } catch (IOException peerGone) {
+                    // the A-ABORT is a courtesy; the association is over either way
+                }
                 socket.close();
                 throw new DicomNetworkException("A-P-ABORT indication - unexpected PDU type 0x"
                         + Integer.toHexString(type));
