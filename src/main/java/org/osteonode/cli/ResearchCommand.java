@@ -57,16 +57,26 @@ final class ResearchCommand implements Runnable {
                     System.out.printf("patients opted out of research: %d%n", registry.count());
                     return 0;
                 }
-                Pseudonymizer pseudonymizer = Pseudonymizer.fromSecretFile(settings.secretFile());
+                // Images archived before a rotation of the secret are keyed by the secret of their time.
+                List<Pseudonymizer> secrets = new java.util.ArrayList<>();
+                secrets.add(Pseudonymizer.fromSecretFile(settings.secretFile()));
+                secrets.addAll(Pseudonymizer.retired(settings.secretFile()));
                 Set<String> keys = new LinkedHashSet<>();
+                Set<String> formerKeys = new LinkedHashSet<>();
                 for (String[] patient : read(patientIds)) {
-                    keys.add(pseudonymizer.patient(patient[0], patient[1]));
+                    keys.add(secrets.get(0).patient(patient[0], patient[1]));
+                    for (Pseudonymizer former : secrets.subList(1, secrets.size())) {
+                        formerKeys.add(former.patient(patient[0], patient[1]));
+                    }
                 }
                 // Recorded first: from then on nothing of theirs is archived; then what is there is deleted.
-                OptOutRegistry.Added added = registry.add(keys);
+                OptOutRegistry.Added added = registry.add(keys, formerKeys);
                 Archive archive = new Archive(settings.archiveDir(), settings.scratchDir(), true);
                 long images = 0;
                 for (String key : keys) {
+                    images += archive.deletePatient(key);
+                }
+                for (String key : formerKeys) {
                     images += archive.deletePatient(key);
                 }
                 System.out.printf("patients in the file: %d (new to the list: %d)%n", keys.size(), added.patients());

@@ -53,9 +53,65 @@ public final class Pseudonymizer {
         return new Pseudonymizer(secret);
     }
 
-    private static void createSecret(Path file) throws IOException {
+    /** The suffix of a secret replaced by {@link #rotate}, followed by the UTC time of the rotation. */
+    public static final String RETIRED = ".retired-";
+
+    /**
+     * Replaces the site secret with {@code secret} (from {@link #newSecret}): it is written and fsync'ed beside the
+     * file, the old file is renamed {@code <file>.retired-<UTC time>} (mode 0400) and the new one renamed into its
+     * place, the folder fsync'ed. Returns the retired file.
+     */
+    public static Path rotate(Path file, String secret, java.time.Instant now) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path fresh = dir.resolve(file.getFileName() + ".new");
+        Files.deleteIfExists(fresh);
+        Files.createFile(fresh, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(fresh,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap((secret + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.force(true);
+        }
+        String time = java.time.format.DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+                .withZone(java.time.ZoneOffset.UTC).format(now);
+        Path retired = dir.resolve(file.getFileName() + RETIRED + time);
+        Files.move(file, retired, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.setPosixFilePermissions(retired, PosixFilePermissions.fromString("r--------"));
+        Files.move(fresh, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try (java.nio.channels.FileChannel folder = java.nio.channels.FileChannel.open(dir)) {
+            folder.force(true); // both renames survive a power cut
+        }
+        return retired;
+    }
+
+    /** The secrets {@link #rotate} replaced, oldest first: what was archived before each rotation is keyed by one. */
+    public static java.util.List<Pseudonymizer> retired(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        String prefix = file.getFileName() + RETIRED;
+        java.util.List<Pseudonymizer> retired = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> siblings = Files.list(dir)) {
+            for (Path sibling : siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList()) {
+                retired.add(fromSecretFile(sibling));
+            }
+        }
+        return retired;
+    }
+
+    /**
+     * Says whether two nodes (or a node and its backup) hold the same secret without showing it: 16 hex digits of
+     * its HMAC in a domain of its own.
+     */
+    public String fingerprint() {
+        return HexFormat.of().formatHex(hmac("fingerprint", "osteonode"), 0, 8);
+    }
+
+    /** 256 random bits as 64 hex digits: what a new site secret file holds. */
+    public static String newSecret() {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    private static void createSecret(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         try {
@@ -63,7 +119,7 @@ public final class Pseudonymizer {
         } catch (FileAlreadyExistsException e) {
             return; // another process created it first; use theirs
         }
-        Files.writeString(file, HexFormat.of().formatHex(random) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(file, newSecret() + "\n", StandardCharsets.UTF_8);
     }
 
     /** A UID's pseudonym: {@code 2.25.} and the decimal of 128 bits of its HMAC (PS3.5 B.2). */

@@ -404,6 +404,12 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /** A live osteonode process (a node, or a command) runs the cluster's server. */
+    public static boolean inUse(Path clusterDir) throws IOException {
+        Optional<ProcessHandle> postmaster = livePostmaster(clusterDir);
+        return postmaster.isPresent() && owner(postmaster.get()).isPresent();
+    }
+
     /**
      * For bin/osteonode commands: the server of the node running on this cluster, used as it is (not stopped
      * at close), or, when no node runs, a server of the command's own, stopped at close.

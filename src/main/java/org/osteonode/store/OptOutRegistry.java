@@ -28,12 +28,18 @@ public final class OptOutRegistry {
         }
     }
 
+    /** Records the patients and deletes their proxy labels, in one transaction. */
+    public Added add(Collection<String> patientKeys) throws SQLException {
+        return add(patientKeys, java.util.List.of());
+    }
+
     /**
-     * Records the patients and deletes their proxy labels, in one transaction.
+     * Records the patients ({@code patientKeys}, under the current secret) and deletes their proxy labels, also those
+     * labelled under earlier secrets ({@code formerKeys}), in one transaction.
      *
      * @return how many patients were new to the list, and how many label rows were deleted
      */
-    public Added add(Collection<String> patientKeys) throws SQLException {
+    public Added add(Collection<String> patientKeys, Collection<String> formerKeys) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             int added = 0;
@@ -48,6 +54,10 @@ public final class OptOutRegistry {
                     delete.setString(1, key);
                     labels += delete.executeUpdate();
                 }
+                for (String key : formerKeys) {
+                    delete.setString(1, key);
+                    labels += delete.executeUpdate();
+                }
             }
             connection.commit();
             return new Added(added, labels);
@@ -55,6 +65,30 @@ public final class OptOutRegistry {
     }
 
     public record Added(int patients, int labelsDeleted) {
+    }
+
+    /** Every recorded key (for a rotation of the secret, which records them again under the new one). */
+    public java.util.Set<String> keys() throws SQLException {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        try (Connection connection = dataSource.getConnection();
+             ResultSet row = connection.createStatement().executeQuery("select patient_key from research_opt_out")) {
+            while (row.next()) {
+                keys.add(row.getString(1));
+            }
+        }
+        return keys;
+    }
+
+    /** Forgets keys made with a secret that is no longer in use. */
+    public void remove(Collection<String> patientKeys) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement(
+                     "delete from research_opt_out where patient_key = ?")) {
+            for (String key : patientKeys) {
+                delete.setString(1, key);
+                delete.executeUpdate();
+            }
+        }
     }
 
     public long count() throws SQLException {
