@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteonode.testing.Dcmtk;
 import org.osteonode.testing.NodeProcess;
+import org.osteonode.testing.PlantedPhi;
 import org.osteonode.testing.Poll;
 import org.osteonode.testing.ReferencePseudonyms;
 
@@ -73,6 +74,10 @@ class RealToolCorpusIT {
         assertThat(made.exitCode()).as(made.output()).isZero();
         manifest = new ArrayList<>();
         new ObjectMapper().readTree(corpus.resolve("manifest.json").toFile()).forEach(manifest::add);
+        for (JsonNode entry : manifest) {
+            entry.get("planted").get("strings").forEach(value -> PlantedPhi.add(value.asText()));
+            entry.get("planted").get("uids").forEach(uid -> PlantedPhi.add(uid.asText()));
+        }
         Files.move(corpus.resolve("manifest.json"), corpusDir.resolve("manifest.json"));
         assertThat(manifest).hasSizeGreaterThanOrEqualTo(40);
         assertThat(manifest.stream().map(e -> e.get("sopClassUid").asText()).distinct()).hasSizeGreaterThanOrEqualTo(12);

@@ -107,6 +107,11 @@ public final class NodeProcess implements AutoCloseable {
                 key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value));
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        // Kept with the nodes' logs: LogPhiScanIT reads what the commands printed too.
+        Path commands = Path.of("target", "node-logs", "commands.log");
+        Files.createDirectories(commands.getParent());
+        Files.writeString(commands, "$ " + String.join(" ", command) + "\n" + output, StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         return new Dcmtk.Result(process.waitFor(), output);
     }
 

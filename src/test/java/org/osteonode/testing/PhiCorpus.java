@@ -397,7 +397,10 @@ public final class PhiCorpus {
             studies.put(object.getKey(), string(object.getValue(), TagFromName.StudyInstanceUID));
             instances.put(object.getKey(), string(object.getValue(), TagFromName.SOPInstanceUID));
         }
-        return new PhiCorpus(List.copyOf(objects.keySet()), studies, instances);
+        PhiCorpus corpus = new PhiCorpus(List.copyOf(objects.keySet()), studies, instances);
+        PlantedPhi.add(corpus.plantedValues());
+        PlantedPhi.add(corpus.plantedUids());
+        return corpus;
     }
 
     /** Every file of the corpus, in the order of the table above. */

@@ -148,6 +148,7 @@ public final class SyntheticDicom {
     }
 
     public AttributeList attributes() throws DicomException {
+        PlantedPhi.add(patientId, patientName, studyInstanceUid, seriesInstanceUid, sopInstanceUid);
         AttributeList list = new AttributeList();
         put(list, new CodeStringAttribute(TagFromName.SpecificCharacterSet), "ISO_IR 100");
         put(list, new CodeStringAttribute(TagFromName.ImageType), "ORIGINAL\\PRIMARY");
