@@ -143,14 +143,14 @@ public final class SettingsLoader {
         Path dataDir = v.path("osteonode.data-dir");
         String secretFile = v.raw("osteonode.deid.secret-file");
         Settings.Dicom dicom = new Settings.Dicom(
-                        v.aeTitle("osteonode.dicom.ae-title"),
-                        v.portOrOff("osteonode.dicom.port"),
-                        v.portOrOff("osteonode.dicom.tls-port"),
-                        v.callingAeTitles("osteonode.dicom.allowed-calling-ae-titles"),
-                        v.integer("osteonode.dicom.max-associations", 1, 1024),
-                        v.integer("osteonode.dicom.max-pdu-length", 4096, 16 * 1024 * 1024),
-                        v.integer("osteonode.dicom.max-object-mb", 1, 64 * 1024) * 1024L * 1024L,
-                        Duration.ofSeconds(v.integer("osteonode.dicom.timeout-seconds", 1, 3600)));
+                v.aeTitle("osteonode.dicom.ae-title"),
+                v.portOrOff("osteonode.dicom.port"),
+                v.portOrOff("osteonode.dicom.tls-port"),
+                v.callingAeTitles("osteonode.dicom.allowed-calling-ae-titles"),
+                v.integer("osteonode.dicom.max-associations", 1, 1024),
+                v.integer("osteonode.dicom.max-pdu-length", 4096, 16 * 1024 * 1024),
+                v.integer("osteonode.dicom.max-object-mb", 1, 64 * 1024) * 1024L * 1024L,
+                Duration.ofSeconds(v.integer("osteonode.dicom.timeout-seconds", 1, 3600)));
         Settings.Tls tls = new Settings.Tls(v.optionalFile("osteonode.dicom.tls-cert-file"),
                 v.optionalFile("osteonode.dicom.tls-key-file"), v.optionalFile("osteonode.dicom.tls-client-ca-file"),
                 v.optionalFile("osteonode.pacs.tls-ca-file"));
