@@ -148,7 +148,8 @@ class ContainerImageIT {
         AttributeList report = reports().stream()
                 .filter(r -> value(r, TagFromName.StudyInstanceUID).equals(study)).findFirst().orElseThrow();
         assertThat(value(report, TagFromName.PatientID)).isEqualTo(PhiCorpus.PATIENT_A_ID);
-        assertThat(referencedInstances(report)).containsExactlyInAnyOrder(first.sopInstanceUid(), second.sopInstanceUid());
+        assertThat(referencedInstances(report))
+                .containsExactlyInAnyOrder(first.sopInstanceUid(), second.sopInstanceUid());
         Poll.until(Duration.ofSeconds(30), "the outbox to record it sent",
                 () -> get("/metrics").body().contains("osteonode_sr_sent_total 1.0"));
 
@@ -206,7 +207,8 @@ class ContainerImageIT {
         List<String> build = new ArrayList<>(List.of("build", "--network", "host", "--format", "docker",
                 "--build-arg", "BASE_IMAGE=" + BASE_IMAGE));
         // A TLS-inspecting proxy's CA, where this machine has one: Maven in the build stage needs it too.
-        try (Stream<Path> certificates = Files.isDirectory(CA_CERTIFICATES) ? Files.list(CA_CERTIFICATES) : Stream.empty()) {
+        try (Stream<Path> certificates =
+                     Files.isDirectory(CA_CERTIFICATES) ? Files.list(CA_CERTIFICATES) : Stream.empty()) {
             if (certificates.findAny().isPresent()) {
                 build.addAll(List.of("-v", CA_CERTIFICATES + ":" + CA_CERTIFICATES + ":ro"));
             }
@@ -214,7 +216,8 @@ class ContainerImageIT {
         // This machine's Maven repository and wrapper, so that the build stage downloads nothing it already has.
         Path home = Path.of(System.getProperty("user.home"));
         Path repository = Path.of(System.getProperty("maven.repo.local", home.resolve(".m2/repository").toString()));
-        Path mavenUserHome = Optional.ofNullable(System.getenv("MAVEN_USER_HOME")).map(Path::of).orElse(home.resolve(".m2"));
+        Path mavenUserHome =
+                Optional.ofNullable(System.getenv("MAVEN_USER_HOME")).map(Path::of).orElse(home.resolve(".m2"));
         for (String[] mount : new String[][] {{repository.toString(), "/root/.m2/repository"},
                 {mavenUserHome.resolve("wrapper").toString(), "/root/.m2/wrapper"},
                 {home.resolve(".m2/settings.xml").toString(), "/root/.m2/settings.xml:ro"}}) {
@@ -234,7 +237,7 @@ class ContainerImageIT {
     }
 
     private static String imageId() throws Exception {
-        Dcmtk.Result result = podman.run(Duration.ofMinutes(1), "image", "inspect", "--format", "{{.Id}}", IMAGE);
+        Podman.Result result = podman.run(Duration.ofMinutes(1), "image", "inspect", "--format", "{{.Id}}", IMAGE);
         return result.exitCode() == 0 ? result.output().strip() : "";
     }
 
@@ -248,14 +251,16 @@ class ContainerImageIT {
             for (String stanza : Files.readString(deb822).split("\\n\\s*\\n")) {
                 Matcher uris = Pattern.compile("(?m)^URIs:\\s*(\\S+)").matcher(stanza);
                 Matcher suites = Pattern.compile("(?m)^Suites:(.*)$").matcher(stanza);
-                if (uris.find() && suites.find() && List.of(suites.group(1).trim().split("\\s+")).contains("bookworm")) {
+                if (uris.find() && suites.find()
+                        && List.of(suites.group(1).trim().split("\\s+")).contains("bookworm")) {
                     return uris.group(1);
                 }
             }
         }
         Path list = Path.of("/etc/apt/sources.list");
         if (Files.exists(list)) {
-            Matcher deb = Pattern.compile("(?m)^deb\\s+(?:\\[[^]]*]\\s+)?(\\S+)\\s+bookworm\\s").matcher(Files.readString(list));
+            Matcher deb = Pattern.compile("(?m)^deb\\s+(?:\\[[^]]*]\\s+)?(\\S+)\\s+bookworm\\s")
+                    .matcher(Files.readString(list));
             if (deb.find()) {
                 return deb.group(1);
             }
@@ -270,12 +275,13 @@ class ContainerImageIT {
     }
 
     private static String logs() throws Exception {
-        return podman.run(Duration.ofMinutes(1), "logs", container).output();
+        return podman.run(Duration.ofMinutes(1), "logs", container).both();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + HTTP_PORT + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + HTTP_PORT + path))
+                .timeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private static List<AttributeList> reports() throws Exception {
@@ -292,11 +298,12 @@ class ContainerImageIT {
         return com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list, tag).trim();
     }
 
-    private static void expectSuccess(Dcmtk.Result result, String what) {
-        assertThat(result.exitCode()).as(what + " failed:\n" + result.output()).isZero();
+    private static void expectSuccess(Podman.Result result, String what) {
+        assertThat(result.exitCode()).as(what + " failed:\n" + result.both()).isZero();
     }
 
     private static void timing(String what, long startNanos) {
-        System.out.printf(Locale.ROOT, "container-image: %s took %.1f s%n", what, (System.nanoTime() - startNanos) / 1e9);
+        System.out.printf(Locale.ROOT, "container-image: %s took %.1f s%n", what,
+                (System.nanoTime() - startNanos) / 1e9);
     }
 }

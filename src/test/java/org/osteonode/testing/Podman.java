@@ -11,12 +11,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * podman as root, the container engine of the tests: every call goes through {@link #run} with the same
- * containers.conf and OCI runtime, so that the machine's own podman settings play no part.
+ * containers.conf (CONTAINERS_CONF: the machine's own is not read) and OCI runtime (runc).
  */
 public final class Podman {
     /**
-     * No default ulimits: podman's (nofile 1048576) cannot be set where the machine is itself a container with a
-     * lower hard limit. cgroupfs: there may be no systemd to ask for cgroups.
+     * What a CI machine that is itself a container needs (one without systemd, with a low hard limit of open
+     * files): no ulimits set in the containers, cgroups managed without systemd. Harmless on others.
      */
     private static final String CONTAINERS_CONF = """
             [containers]
@@ -45,29 +45,38 @@ public final class Podman {
      */
     public static boolean runsAsRoot() {
         try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().anyMatch(line -> line.matches("Uid:\\s+0\\s.*"));
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .anyMatch(line -> line.matches("Uid:\\s+0\\s.*"));
         } catch (IOException e) {
             return false;
         }
     }
 
-    public Dcmtk.Result run(Duration timeout, String... arguments) throws IOException, InterruptedException {
+    /** What a program printed, its standard output and its standard error apart. */
+    public record Result(int exitCode, String output, String errors) {
+        /** Both, as a person at a terminal would have seen them (a container's log: its stdout and stderr). */
+        public String both() {
+            return output + errors;
+        }
+    }
+
+    public Result run(Duration timeout, String... arguments) throws IOException, InterruptedException {
         return run(timeout, List.of(arguments));
     }
 
-    /** podman with these arguments; its output (stdout and stderr) is also kept in the log directory. */
-    public Dcmtk.Result run(Duration timeout, List<String> arguments) throws IOException, InterruptedException {
+    /** podman with these arguments; the output of the last call of each kind (build, run...) is kept. */
+    public Result run(Duration timeout, List<String> arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("podman", "--runtime", "runc"));
         command.addAll(arguments);
-        return exec(timeout, command, arguments.get(0));
+        return exec(timeout, command, "podman-" + arguments.get(0));
     }
 
-    /** The same, failing the test unless podman exits with 0; returns its output. */
+    /** The same, failing the test unless podman exits with 0; returns its standard output. */
     public String ok(Duration timeout, String... arguments) throws IOException, InterruptedException {
-        Dcmtk.Result result = run(timeout, arguments);
+        Result result = run(timeout, arguments);
         if (result.exitCode() != 0) {
             throw new AssertionError("podman " + String.join(" ", arguments) + " exited with " + result.exitCode()
-                    + ":\n" + tail(result.output()));
+                    + ":\n" + tail(result.both()));
         }
         return result.output();
     }
@@ -76,21 +85,27 @@ public final class Podman {
         return run(Duration.ofMinutes(1), "image", "exists", name).exitCode() == 0;
     }
 
-    /** Another program run with the same containers.conf (debootstrap has none; tar | podman import does). */
-    public Dcmtk.Result exec(Duration timeout, List<String> command, String logName)
-            throws IOException, InterruptedException {
-        Path log = Files.createTempFile(logDir, logName + "-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    /**
+     * Another program, with the same containers.conf (for debootstrap it changes nothing; tar | podman import reads
+     * it). Its output goes to NAME.out and NAME.err in the log directory, replacing those of its last call.
+     */
+    public Result exec(Duration timeout, List<String> command, String name) throws IOException, InterruptedException {
+        Path out = logDir.resolve(name + ".out");
+        Path err = logDir.resolve(name + ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("CONTAINERS_CONF", containersConf.toString());
         Process process = builder.start();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
             throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout.toMinutes()
-                    + " min; its output is in " + log + ":\n" + tail(Files.readString(log, StandardCharsets.UTF_8)));
+                    + " min; its output is in " + out + " and " + err + ":\n" + tail(read(out) + read(err)));
         }
-        return new Dcmtk.Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return new Result(process.exitValue(), read(out), read(err));
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
     }
 
     private static String tail(String output) {
