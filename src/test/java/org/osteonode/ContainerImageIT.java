@@ -53,6 +53,8 @@ class ContainerImageIT {
     private static final String BASE_IMAGE = "localhost/debian:bookworm";
     /** Kept between runs too; rebuilt each run (unchanged sources make that fast, from podman's layer cache). */
     private static final String IMAGE = "localhost/osteonode:test";
+    /** The Dockerfile's build stage, named so that the one a change of the sources replaces can be removed. */
+    private static final String BUILD_STAGE_IMAGE = "localhost/osteonode:test-build-stage";
     private static final Path WORK = Path.of("target", "container-image");
     private static final Path CA_CERTIFICATES = Path.of("/usr/local/share/ca-certificates");
 
@@ -225,19 +227,30 @@ class ContainerImageIT {
                 build.addAll(List.of("-v", mount[0] + ":" + mount[1]));
             }
         }
-        build.addAll(List.of("-f", "docker/Dockerfile", "-t", IMAGE, "."));
+        build.addAll(List.of("-f", "docker/Dockerfile"));
 
-        String previous = imageId();
+        // the build stage first, on its own (the image's build then takes it from the layer cache)
+        List<String> buildStage = new ArrayList<>(build);
+        buildStage.addAll(List.of("--target", "build", "-t", BUILD_STAGE_IMAGE, "."));
+        buildReplacing(BUILD_STAGE_IMAGE, buildStage);
+        build.addAll(List.of("-t", IMAGE, "."));
+        buildReplacing(IMAGE, build);
+    }
+
+    /**
+     * Builds and removes the image the tag named before, if the tag moved on: it would be left behind, nameless,
+     * at every change of the sources.
+     */
+    private static void buildReplacing(String tag, List<String> build) throws Exception {
+        String previous = imageId(tag);
         podman.ok(Duration.ofMinutes(45), build.toArray(String[]::new));
-        String current = imageId();
-        if (!previous.isEmpty() && !previous.equals(current)) {
-            // the tag moved on: the last run's image would be left behind, nameless, at every change of the sources
+        if (!previous.isEmpty() && !previous.equals(imageId(tag))) {
             podman.run(Duration.ofMinutes(2), "rmi", previous);
         }
     }
 
-    private static String imageId() throws Exception {
-        Podman.Result result = podman.run(Duration.ofMinutes(1), "image", "inspect", "--format", "{{.Id}}", IMAGE);
+    private static String imageId(String tag) throws Exception {
+        Podman.Result result = podman.run(Duration.ofMinutes(1), "image", "inspect", "--format", "{{.Id}}", tag);
         return result.exitCode() == 0 ? result.output().strip() : "";
     }
 
