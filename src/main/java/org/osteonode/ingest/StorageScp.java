@@ -109,10 +109,9 @@ public final class StorageScp implements AutoCloseable {
             serverSocket.close();
             throw new IOException("cannot listen on DICOM port " + port + " (" + setting + "): " + e.getMessage(), e);
         }
-        Listener[] self = new Listener[1];
-        Thread acceptor = new Thread(() -> acceptLoop(self[0]), overTls ? "dicom-tls-acceptor" : "dicom-acceptor");
-        self[0] = new Listener(serverSocket, overTls, acceptor);
-        listeners.add(self[0]);
+        Thread acceptor = new Thread(() -> acceptLoop(serverSocket, overTls),
+                overTls ? "dicom-tls-acceptor" : "dicom-acceptor");
+        listeners.add(new Listener(serverSocket, overTls, acceptor));
     }
 
     public void start() {
@@ -128,8 +127,7 @@ public final class StorageScp implements AutoCloseable {
         return listeners.stream().allMatch(l -> l.acceptor().isAlive() && !l.serverSocket().isClosed());
     }
 
-    private void acceptLoop(Listener listener) {
-        ServerSocket serverSocket = listener.serverSocket();
+    private void acceptLoop(ServerSocket serverSocket, boolean overTls) {
         while (!serverSocket.isClosed()) {
             Socket socket;
             try {
@@ -141,7 +139,7 @@ public final class StorageScp implements AutoCloseable {
                 continue;
             }
             try {
-                associations.execute(() -> serve(socket, listener.tls()));
+                associations.execute(() -> serve(socket, overTls));
             } catch (RejectedExecutionException e) {
                 metrics.associationRejected("no-thread");
                 log.warn("event=association.dropped peer={} reason=\"more connections than "
