@@ -5,6 +5,7 @@ import org.osteonode.config.ConfigException;
 import org.osteonode.config.Settings;
 import org.osteonode.config.SettingsLoader;
 import org.osteonode.export.Datasheet;
+import org.osteonode.export.Outcomes;
 import org.osteonode.export.ReidentificationRisk;
 import org.osteonode.export.Splits;
 import org.osteonode.export.TrainingSetExport;
@@ -15,6 +16,7 @@ import org.osteonode.store.Database;
 import org.osteonode.store.ExportAudit;
 import org.osteonode.store.LabelQuery;
 import org.osteonode.store.LabelStore;
+import org.osteonode.store.OutcomeLabels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -96,6 +98,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Images written at once (default: cores).")
     private int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--outcome-window-days", paramLabel = "N", description = "Each image gets its patient's DXA result "
+            + "nearest in time within N days (default 365), and its WHO label.")
+    private int outcomeWindowDays = 365;
+
     @Option(names = "--min-k", paramLabel = "K", description = "Smallest quasi-identifier group reported as safe (default 5).")
     private int minK = 5;
 
@@ -159,13 +165,16 @@ final class ExportCommand implements Callable<Integer> {
                 suppressed = rows.size() - kept.size();
                 rows = kept;
             }
+            Map<String, Outcomes.Outcome> outcomes = Outcomes.nearest(rows, new OutcomeLabels(database.dataSource())
+                    .of(rows.stream().map(ProxyLabels::patientKey).collect(java.util.stream.Collectors.toSet())),
+                    outcomeWindowDays);
             if (dryRun) {
-                printDryRun(stdout, rows, splits, risk, suppressed);
+                printDryRun(stdout, rows, outcomes, splits, risk, suppressed);
                 return 0;
             }
             Progress progress = new Progress(System.err, rows.size(), "images");
-            TrainingSetExport.Written written = new TrainingSetExport(settings.archiveDir(), out, splits, output)
-                    .write(rows, Math.max(1, threads), progress::update);
+            TrainingSetExport.Written written = new TrainingSetExport(settings.archiveDir(), out, splits, output,
+                    outcomes).write(rows, Math.max(1, threads), progress::update);
             progress.finish();
             String datasheet = Datasheet.json(filters(), version(), settings.deid(), written.images(),
                     written.labelsSha256(), risk, suppressed, Instant.now());
@@ -272,16 +281,18 @@ final class ExportCommand implements Callable<Integer> {
             filters.put("bits", bits);
             filters.put("size", size);
         }
+        filters.put("outcome_window_days", outcomeWindowDays);
         filters.put("min_k", minK);
         filters.put("suppress_below_k", suppressBelowK);
         return filters;
     }
 
-    private void printDryRun(PrintStream stdout, List<ProxyLabels> rows, Splits splits, ReidentificationRisk risk,
-            int suppressed) throws IOException {
+    private void printDryRun(PrintStream stdout, List<ProxyLabels> rows, Map<String, Outcomes.Outcome> outcomes,
+            Splits splits, ReidentificationRisk risk, int suppressed) throws IOException {
         List<TrainingSetExport.Image> images = new ArrayList<>();
         for (ProxyLabels row : rows) {
-            images.add(new TrainingSetExport.Image(row, null, splits.of(row.patientKey()), null));
+            images.add(new TrainingSetExport.Image(row, outcomes.get(row.sopInstanceKey()), null,
+                    splits.of(row.patientKey()), null));
         }
         stdout.println("dry run: nothing written");
         stdout.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code osteonode <command>}: the entry point of bin/osteonode. */
 @Command(name = "osteonode", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
         subcommands = {ServeCommand.class, DeidCommand.class, OutboxCommand.class, QuarantineCommand.class,
-                ResearchCommand.class, ExportCommand.class, SecretCommand.class, VersionCommand.class},
+                ResearchCommand.class, LabelsCommand.class, ExportCommand.class, SecretCommand.class,
+                VersionCommand.class},
         description = "DICOM node between a PACS and AI models.")
 public final class Main implements Runnable {
 

@@ -76,6 +76,13 @@ public final class Datasheet {
         perLabel.put("view_position", histogram(images, ProxyLabels::viewPosition));
         perLabel.put("laterality", histogram(images, ProxyLabels::laterality));
         counts.put("per_label", perLabel);
+        // the outcome: the WHO label of the nearest DXA, per split, with how many images have none
+        Map<String, Map<String, Integer>> outcomes = new TreeMap<>();
+        for (TrainingSetExport.Image image : images) {
+            String label = image.outcome() == null ? "(no DXA in the window)" : image.outcome().whoLabel();
+            outcomes.computeIfAbsent(image.split(), s -> new TreeMap<>()).merge(label, 1, Integer::sum);
+        }
+        counts.put("who_label_per_split", outcomes);
         return counts;
     }
 

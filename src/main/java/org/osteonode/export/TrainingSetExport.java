@@ -45,7 +45,7 @@ public final class TrainingSetExport {
     public static final List<String> COLUMNS = List.of("path", "patient_key", "study_key", "series_key",
             "sop_instance_key", "split", "body_part", "age_years", "age_band", "sex", "modality", "view_position",
             "laterality", "manufacturer", "model", "rows", "columns", "pixel_spacing_row_mm",
-            "pixel_spacing_column_mm", "study_date_shifted");
+            "pixel_spacing_column_mm", "study_date_shifted", "dxa_days", "dxa_site", "dxa_t_score", "who_label");
 
     /**
      * What each image becomes: the de-identified DICOM object itself, or a PNG of 8 or 16 bits rendered exactly as
@@ -77,16 +77,20 @@ public final class TrainingSetExport {
     private final Path out;
     private final Splits splits;
     private final Format format;
+    private final Map<String, Outcomes.Outcome> outcomes;
 
-    public TrainingSetExport(Path archive, Path out, Splits splits, Format format) {
+    /** @param outcomes each image's DXA outcome by SOP Instance key ({@link Outcomes#nearest}); absent: none */
+    public TrainingSetExport(Path archive, Path out, Splits splits, Format format,
+            Map<String, Outcomes.Outcome> outcomes) {
         this.archive = archive;
         this.out = out;
         this.splits = splits;
         this.format = format;
+        this.outcomes = outcomes;
     }
 
-    /** One exported image: its row, path under the export and split. */
-    public record Image(ProxyLabels labels, String path, String split, String sha256) {
+    /** One exported image: its row, its DXA outcome (null: none within the window), path under the export and split. */
+    public record Image(ProxyLabels labels, Outcomes.Outcome outcome, String path, String split, String sha256) {
     }
 
     /**
@@ -211,7 +215,7 @@ public final class TrainingSetExport {
             for (ProxyLabels row : rows) {
                 String member = member(row);
                 if (members.contains(member)) {
-                    images.add(new Image(row, name + "#" + member, split, null));
+                    images.add(new Image(row, outcomes.get(row.sopInstanceKey()), name + "#" + member, split, null));
                 } else {
                     leftOut.add(row.sopInstanceKey() + ": not in " + name);
                 }
@@ -230,7 +234,7 @@ public final class TrainingSetExport {
                     byte[] content = format.png() ? png(source) : Files.readAllBytes(source);
                     String member = member(row);
                     Tar.add(stream, member, content);
-                    Image image = new Image(row, name + "#" + member, split, null);
+                    Image image = new Image(row, outcomes.get(row.sopInstanceKey()), name + "#" + member, split, null);
                     Tar.add(stream, member.substring(0, member.lastIndexOf('.')) + ".json", sampleJson(image));
                     images.add(image);
                 } catch (LeftOut e) {
@@ -281,7 +285,8 @@ public final class TrainingSetExport {
         } catch (LeftOut e) {
             return new Placed(null, null, row.sopInstanceKey() + ": " + e.getMessage());
         }
-        return new Placed(new Image(row, path, splits.of(row.patientKey()), sha256(target)), how, null);
+        return new Placed(new Image(row, outcomes.get(row.sopInstanceKey()), path, splits.of(row.patientKey()),
+                sha256(target)), how, null);
     }
 
     private Path archived(ProxyLabels row) {
@@ -389,11 +394,14 @@ public final class TrainingSetExport {
     /** The values of an image's labels.csv row, in the order of {@link #COLUMNS}; empty for none. */
     private static List<String> csvValues(Image image) {
         ProxyLabels l = image.labels();
+        Outcomes.Outcome o = image.outcome();
         return List.of(image.path(), l.patientKey(), l.studyKey(), l.seriesKey(), l.sopInstanceKey(),
                 image.split(), l.bodyPart().name(), text(l.ageYears()), text(l.ageBand()), text(l.sex()),
                 text(l.modality()), text(l.viewPosition()), text(l.laterality()), text(l.manufacturer()),
                 text(l.model()), Integer.toString(l.rows()), Integer.toString(l.columns()),
-                text(l.pixelSpacingRowMm()), text(l.pixelSpacingColumnMm()), text(l.shiftedStudyDate()));
+                text(l.pixelSpacingRowMm()), text(l.pixelSpacingColumnMm()), text(l.shiftedStudyDate()),
+                o == null ? "" : Long.toString(o.daysFromImage()), o == null ? "" : o.site().code(),
+                o == null ? "" : Double.toString(o.tScore()), o == null ? "" : o.whoLabel());
     }
 
     private static String text(Object value) {

@@ -34,8 +34,8 @@ public final class OptOutRegistry {
     }
 
     /**
-     * Records the patients ({@code patientKeys}, under the current secret) and deletes their proxy labels, also those
-     * labelled under earlier secrets ({@code formerKeys}), in one transaction.
+     * Records the patients ({@code patientKeys}, under the current secret) and deletes their proxy labels and DXA
+     * outcome labels, also those under earlier secrets ({@code formerKeys}), in one transaction.
      *
      * @return how many patients were new to the list, and how many label rows were deleted
      */
@@ -47,21 +47,29 @@ public final class OptOutRegistry {
             try (PreparedStatement insert = connection.prepareStatement(
                     "insert into research_opt_out (patient_key) values (?) on conflict do nothing");
                  PreparedStatement delete = connection.prepareStatement(
-                         "delete from image_label where patient_key = ?")) {
+                         "delete from image_label where patient_key = ?");
+                 PreparedStatement deleteOutcomes = connection.prepareStatement(
+                         "delete from outcome_label where patient_key = ?")) {
                 for (String key : patientKeys) {
                     insert.setString(1, key);
                     added += insert.executeUpdate();
-                    delete.setString(1, key);
-                    labels += delete.executeUpdate();
                 }
-                for (String key : formerKeys) {
+                for (String key : union(patientKeys, formerKeys)) {
                     delete.setString(1, key);
                     labels += delete.executeUpdate();
+                    deleteOutcomes.setString(1, key);
+                    deleteOutcomes.executeUpdate();
                 }
             }
             connection.commit();
             return new Added(added, labels);
         }
+    }
+
+    private static java.util.Set<String> union(Collection<String> a, Collection<String> b) {
+        java.util.Set<String> union = new java.util.LinkedHashSet<>(a);
+        union.addAll(b);
+        return union;
     }
 
     public record Added(int patients, int labelsDeleted) {
