@@ -135,6 +135,8 @@ final class SecretCommand implements Runnable {
                         and test; export from one side of the rotation, or split by time.
                       - A study whose images arrive on both sides of the rotation gets a report of its own for the
                         later images, which does not supersede the earlier report. Rotate when the PACS is quiet.
+                      - DXA outcome labels imported so far are keyed by the old secret and join no new image:
+                        import the DXA files again afterwards (labels import --dxa).
                       - Patients who opted out of research are recorded again under the new secret from the lists you
                         give (--opt-out-list); without them their new images would be archived.
                       - The old secret is kept beside it (%1$s%2$s<time>, mode 0400): research opt-out uses it to
