@@ -53,11 +53,10 @@ class OutcomeLabelsIT {
             // A DXA 30 or so days before the images, never by exactly a patient's date shift: then its raw date would
             // equal the image's shifted study date, and the scans below would find it in the database.
             ReferencePseudonyms reference = node.pseudonymizer();
-            int offset = 30;
-            while (offset == reference.dateShiftDays("", "DXAPAT-1001", 365)
-                    || offset == reference.dateShiftDays("", "DXAPAT-1002", 365)) {
-                offset++;
-            }
+            int shiftOne = reference.dateShiftDays("", "DXAPAT-1001", 365);
+            int shiftTwo = reference.dateShiftDays("", "DXAPAT-1002", 365);
+            int offset = java.util.stream.IntStream.iterate(30, d -> d + 1)
+                    .filter(d -> d != shiftOne && d != shiftTwo).findFirst().orElseThrow();
             LocalDate measured = studyDate.minusDays(offset);
             String dxaDate = measured.toString();
             // (the synthetic images have no Issuer of Patient ID, so neither have their DXA rows)
