@@ -88,7 +88,7 @@ final class ModelCommand implements Runnable {
             if (model.referenceOutputs().isPresent()) {
                 ReferenceOutputs.Comparison comparison = model.referenceOutputs().get();
                 System.out.println("reference outputs: " + comparison.reproduced() + "/" + comparison.compared()
-                        + " within " + ReferenceOutputs.TOLERANCE);
+                        + " within " + ReferenceOutputs.TOLERANCE_TEXT);
             } else {
                 System.out.println("reference outputs: none");
                 warnings.add("no " + ReferenceOutputs.FILE_NAME + " in " + directory + ": nothing shows that this "

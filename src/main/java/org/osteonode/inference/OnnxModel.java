@@ -163,7 +163,7 @@ public final class OnnxModel implements AutoCloseable {
         if (!comparison.mismatches().isEmpty()) {
             throw new InvalidModelException("the model in " + references.file().getParent() + " does not reproduce its "
                     + "reference outputs: " + comparison.mismatches().size() + " of " + comparison.compared()
-                    + " differ by more than " + ReferenceOutputs.TOLERANCE + " (a wrong export, input.normalization "
+                    + " differ by more than " + ReferenceOutputs.TOLERANCE_TEXT + " (a wrong export, input.normalization "
                     + "mean/std that are not the training's, or a runtime that computes otherwise):\n  "
                     + String.join("\n  ", comparison.problems()));
         }

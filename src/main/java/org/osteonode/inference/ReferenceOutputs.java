@@ -26,6 +26,8 @@ import java.util.Set;
 public record ReferenceOutputs(Path file, List<Expected> outputs) {
     public static final String FILE_NAME = "reference-outputs.json";
     public static final double TOLERANCE = 1e-4;
+    /** {@link #TOLERANCE} as people write it. */
+    public static final String TOLERANCE_TEXT = java.math.BigDecimal.valueOf(TOLERANCE).stripTrailingZeros().toPlainString();
     /** Each output is one image of the model's size run on its own; a few are enough to catch a wrong export. */
     static final int MAX_OUTPUTS = 100;
 
@@ -47,7 +49,7 @@ public record ReferenceOutputs(Path file, List<Expected> outputs) {
             return mismatches.stream().map(m -> String.format(Locale.ROOT,
                     "pixel %s: the model gives %.6f, %s says %s (difference %.6f > %s)", m.expected().pixel(),
                     m.actual(), FILE_NAME, m.expected().probability(),
-                    Math.abs(m.actual() - m.expected().probability()), TOLERANCE)).toList();
+                    Math.abs(m.actual() - m.expected().probability()), TOLERANCE_TEXT)).toList();
         }
     }
 
