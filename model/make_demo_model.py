@@ -116,6 +116,13 @@ def card(device_uid):
                        "Structured Report) end to end on spine and hip radiographs (CR, DX).",
         "trainingData": f"None clinical: weights fitted for {STEPS} steps (seed {SEED}) to synthetic noise "
                         "images whose target is their mean intensity.",
+        # Not evaluated, and the card says so: osteonode warns at start and in bin/osteonode model check.
+        "metrics": {
+            "dataset": "not evaluated: the demo model was fitted to synthetic noise; it has no clinical "
+                       "performance",
+            "patients": 0,
+            "images": 0,
+        },
         "disclaimer": "Research use only. This is not a clinical model: it was not trained on clinical data "
                       "and its scores say nothing about osteoporosis. Do not use it for diagnosis.",
     }

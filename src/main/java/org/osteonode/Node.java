@@ -93,6 +93,13 @@ public final class Node implements AutoCloseable {
 
         Settings.Inference inference = settings.inference();
         OnnxModel model = OnnxModel.load(inference.modelDir(), inference.provider(), inference.batchSize());
+        ModelCard.Evaluation evaluation = model.card().metrics();
+        if (!evaluation.evaluated()) {
+            log.warn("event=model.not-evaluated model=\"{}\" version={} dataset=\"{}\" effect=\"its scores have no "
+                    + "known clinical performance\" fix=\"install a model whose card states its evaluation "
+                    + "(model/README.md, bin/osteonode model check DIR)\"", model.card().name(), model.card().version(),
+                    evaluation.dataset());
+        }
         ModelScorer scorer = ModelScorer.of(model, inference.maxWait(), metrics);
         Database database = Database.open(settings);
         database.embedded().ifPresent(server -> metrics.databaseRestarts(server::restarts));

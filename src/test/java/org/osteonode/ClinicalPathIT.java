@@ -84,7 +84,12 @@ class ClinicalPathIT {
             Poll.until(Duration.ofSeconds(10), "the outbox to record it sent",
                     () -> node.metrics().contains("osteonode_sr_sent_total 1.0"));
             assertThat(node.metrics()).contains("osteonode_clinical_scored_total 2.0")
-                    .contains("osteonode_inference_seconds_count{provider=\"cpu\"}");
+                    .contains("osteonode_inference_seconds_count{provider=\"cpu\"}")
+                    .contains("osteonode_inference_score_count{model=\"osteonode demo osteoporosis model\","
+                            + "version=\"1.0.0\"} 2")
+                    .contains("osteonode_inference_score_bucket{model=\"osteonode demo osteoporosis model\","
+                            + "version=\"1.0.0\",le=\"1.0\"} 2");
+            assertThat(node.log()).contains("event=model.not-evaluated model=\"osteonode demo osteoporosis model\"");
 
             // The PACS sends an image again: it is recorded as re-sent, and makes no second report.
             assertThat(Dcmtk.storescu(node.dicomPort(), "STORESCU", List.of(firstFile)).successes()).isEqualTo(1);

@@ -2,7 +2,9 @@ package org.osteonode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.osteonode.testing.Dcmtk;
+import org.osteonode.testing.DemoModel;
 import org.osteonode.testing.NodeProcess;
 import org.osteonode.testing.Poll;
 import org.osteonode.testing.Ports;
@@ -89,6 +91,51 @@ class LifecycleIT {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
         assertThat(output).contains("configuration error").contains("osteonode.dicom.port").contains("eleven");
+    }
+
+    @Test
+    void aModelCardWithoutMetricsStopsStartUpNamingTheFileAndTheField() throws Exception {
+        Path model = DemoModel.copyTo(temp.resolve("model"));
+        DemoModel.editCard(model, card -> card.remove("metrics"));
+
+        Dcmtk.Result result = serve(model);
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+        assertThat(result.output()).contains("configuration error")
+                .contains(model.resolve("model.json") + ": field 'metrics' is missing");
+    }
+
+    @Test
+    void aModelThatDoesNotReproduceItsReferenceOutputsStopsStartUp() throws Exception {
+        Path model = DemoModel.copyTo(temp.resolve("model"));
+        DemoModel.editReferenceOutputs(model, outputs -> ((ObjectNode) outputs.get("outputs").get(0))
+                .put("probability", 0.5));
+
+        Dcmtk.Result result = serve(model);
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+        assertThat(result.output()).contains("configuration error")
+                .contains("the model in " + model + " does not reproduce its reference outputs")
+                .contains("pixel 0.1: the model gives 0.9832");
+    }
+
+    /** {@code serve} with the model in {@code model}, expected to stop by itself. */
+    private Dcmtk.Result serve(Path model) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(NodeProcess.javaBinary(), "-cp",
+                System.getProperty("java.class.path"), "org.osteonode.cli.Main", "serve").redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("OSTEONODE_"));
+        builder.environment().put("OSTEONODE_DATA_DIR", temp.resolve("var").toString());
+        builder.environment().put("OSTEONODE_DICOM_PORT", Integer.toString(Ports.free()));
+        builder.environment().put("OSTEONODE_HTTP_PORT", Integer.toString(Ports.free()));
+        builder.environment().put("OSTEONODE_INFERENCE_PROVIDER", "cpu");
+        builder.environment().put("OSTEONODE_MODEL_DIR", model.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the node did not stop by itself:\n" + output);
+        }
+        return new Dcmtk.Result(process.exitValue(), output);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.osteonode.cli;
 
 import org.osteonode.config.ConfigException;
+import org.osteonode.inference.InvalidModelException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,14 +9,15 @@ import picocli.CommandLine.Command;
 @Command(name = "osteonode", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
         subcommands = {ServeCommand.class, DeidCommand.class, OutboxCommand.class, QuarantineCommand.class,
                 ResearchCommand.class, LabelsCommand.class, ExportCommand.class, SecretCommand.class,
-                VersionCommand.class},
+                ModelCommand.class, VersionCommand.class},
         description = "DICOM node between a PACS and AI models.")
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
-            if (e instanceof ConfigException) {
+            // A model directory osteonode.model.dir names is configuration as much as the key is.
+            if (e instanceof ConfigException || e instanceof InvalidModelException) {
                 cl.getErr().println("osteonode: configuration error: " + e.getMessage());
                 return 2;
             }

@@ -16,6 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleConsumer;
 
 /**
  * A carded ONNX model as an {@link ImageScorer}, with one batcher. Pre-processing runs in the caller's thread (a
@@ -40,6 +41,7 @@ public final class ModelScorer implements ImageScorer, AutoCloseable {
     private final Preprocessor preprocessor;
     private final Timer inference;
     private final DistributionSummary batchSizes;
+    private final DoubleConsumer scoreDistribution;
     private final BlockingQueue<Waiting> waiting;
     /** How long closing waits for the batch in the model: a large model's batch on a CPU takes seconds. */
     public static final Duration BATCH_WAIT = Duration.ofSeconds(60);
@@ -50,14 +52,19 @@ public final class ModelScorer implements ImageScorer, AutoCloseable {
     private record Waiting(float[] tensor, CompletableFuture<Double> score) {
     }
 
+    /**
+     * @param provider     the execution provider's tag, for the inference time and batch size
+     * @param modelName    the card's name, and {@code modelVersion} its version: the score histogram's tags
+     */
     ModelScorer(Model model, int maxBatch, Duration maxWait, Preprocessor preprocessor, Metrics metrics,
-            String provider) {
+            String provider, String modelName, String modelVersion) {
         this.model = model;
         this.maxBatch = maxBatch;
         this.maxWait = maxWait;
         this.preprocessor = preprocessor;
         this.inference = metrics.inference(provider);
         this.batchSizes = metrics.inferenceBatchSize(provider);
+        this.scoreDistribution = metrics.inferenceScore(modelName, modelVersion);
         this.waiting = new ArrayBlockingQueue<>(maxBatch * WAITING_BATCHES);
         this.batcher = new Thread(this::batches, "model-batcher");
         batcher.setDaemon(true);
@@ -67,7 +74,7 @@ public final class ModelScorer implements ImageScorer, AutoCloseable {
     /** The model with its card's pre-processing. */
     public static ModelScorer of(OnnxModel model, Duration maxWait, Metrics metrics) {
         return new ModelScorer(model::score, model.maxBatch(), maxWait, new Preprocessor(inputSpec(model.card())),
-                metrics, model.provider().tag());
+                metrics, model.provider().tag(), model.card().name(), model.card().version());
     }
 
     /** What the card says the model takes. */
@@ -127,6 +134,7 @@ public final class ModelScorer implements ImageScorer, AutoCloseable {
             batchSizes.record(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 inference.record(perImage, TimeUnit.NANOSECONDS);
+                scoreDistribution.accept(scores[i]);
                 batch.get(i).score().complete((double) scores[i]);
             }
         } catch (Exception | Error e) {

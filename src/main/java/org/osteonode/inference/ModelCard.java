@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +22,8 @@ import java.util.Set;
  *
  * @param deviceUid a DICOM UID that identifies this trained model; every retraining makes a new one
  * @param threshold probability at or above which the finding is reported as likely
+ * @param trainingDataset the osteonode export the model was trained on, when it was
+ * @param metrics how the model performed on its evaluation set, or that it was not evaluated
  */
 public record ModelCard(
         String name,
@@ -32,6 +36,8 @@ public record ModelCard(
         double threshold,
         String intendedUse,
         String trainingData,
+        Optional<TrainingDataset> trainingDataset,
+        Evaluation metrics,
         String disclaimer) {
 
     public static final String FILE_NAME = "model.json";
@@ -61,6 +67,36 @@ public record ModelCard(
     public record Output(String name, String meaning) {
     }
 
+    /**
+     * The export ({@code bin/osteonode export}) the model was trained on.
+     *
+     * @param datasheetSha256 SHA-256 of that export's {@code dataset.json}, 64 lower-case hex digits
+     * @param filters         the export's filters, as its datasheet states them
+     */
+    public record TrainingDataset(String datasheetSha256, Map<String, Object> filters) {
+    }
+
+    /**
+     * The card's {@code metrics}: where and how well the model was evaluated. A model that was not evaluated says
+     * so in {@code dataset} ("not evaluated: why") with no patients, no images and no {@code performance}.
+     */
+    public record Evaluation(String dataset, int patients, int images, Optional<Performance> performance) {
+        public static final String NOT_EVALUATED = "not evaluated:";
+
+        public boolean evaluated() {
+            return performance.isPresent();
+        }
+    }
+
+    /**
+     * @param threshold the operating point sensitivity and specificity were measured at: the card's threshold
+     * @param brier     Brier score of the probabilities, 0 (perfect) to 1
+     * @param expectedCalibrationError mean gap between predicted probability and observed frequency, 0 to 1
+     */
+    public record Performance(double auc, double aucLow, double aucHigh, double threshold, double sensitivity,
+                              double specificity, double brier, double expectedCalibrationError) {
+    }
+
     /** Reads and validates {@code directory/model.json}. */
     public static ModelCard readFrom(Path directory) {
         return read(directory.resolve(FILE_NAME));
@@ -88,7 +124,7 @@ public record ModelCard(
 
     private static ModelCard parse(Fields card) {
         card.allow("name", "version", "deviceUid", "manufacturer", "softwareVersion", "input", "output",
-                "threshold", "intendedUse", "trainingData", "disclaimer");
+                "threshold", "intendedUse", "trainingData", "trainingDataset", "metrics", "disclaimer");
         Fields input = card.object("input");
         input.allow("name", "shape", "dataType", "normalization");
         List<Long> shape = input.integers("shape");
@@ -146,7 +182,80 @@ public record ModelCard(
                 threshold,
                 card.text("intendedUse"),
                 card.text("trainingData"),
+                card.has("trainingDataset") ? Optional.of(trainingDataset(card.object("trainingDataset")))
+                        : Optional.empty(),
+                evaluation(card.object("metrics"), threshold),
                 card.text("disclaimer"));
+    }
+
+    private static TrainingDataset trainingDataset(Fields dataset) {
+        dataset.allow("datasheetSha256", "filters");
+        String sha256 = dataset.text("datasheetSha256");
+        if (!sha256.matches("[0-9a-f]{64}")) {
+            throw dataset.invalid("datasheetSha256", "must be the SHA-256 of the export's dataset.json as 64 "
+                    + "lower-case hexadecimal digits (sha256sum dataset.json)");
+        }
+        return new TrainingDataset(sha256, dataset.object("filters").asMap());
+    }
+
+    /** Numbers are only credible with what they were measured on, so a card without them must say why. */
+    private static Evaluation evaluation(Fields metrics, double cardThreshold) {
+        metrics.allow("dataset", "patients", "images", "auc", "aucCi95", "threshold", "sensitivity", "specificity",
+                "calibration");
+        String dataset = metrics.text("dataset");
+        long patients = metrics.integer("patients");
+        long images = metrics.integer("images");
+        List<String> performanceFields = List.of("auc", "aucCi95", "threshold", "sensitivity", "specificity",
+                "calibration");
+        if (dataset.toLowerCase(java.util.Locale.ROOT).startsWith(Evaluation.NOT_EVALUATED)) {
+            if (dataset.substring(Evaluation.NOT_EVALUATED.length()).isBlank()) {
+                throw metrics.invalid("dataset", "must say why the model was not evaluated: \"not evaluated: <why>\"");
+            }
+            if (patients != 0) {
+                throw metrics.invalid("patients", "must be 0 for a model that was not evaluated");
+            }
+            if (images != 0) {
+                throw metrics.invalid("images", "must be 0 for a model that was not evaluated");
+            }
+            for (String field : performanceFields) {
+                if (metrics.has(field)) {
+                    throw metrics.invalid(field, "must be absent: metrics.dataset says the model was not evaluated");
+                }
+            }
+            return new Evaluation(dataset, 0, 0, Optional.empty());
+        }
+        if (patients < 1 || patients > Integer.MAX_VALUE) {
+            throw metrics.invalid("patients", "must be at least 1: the patients of the evaluation set (a model "
+                    + "that was not evaluated says so in metrics.dataset: \"not evaluated: <why>\")");
+        }
+        if (images < patients || images > Integer.MAX_VALUE) {
+            throw metrics.invalid("images", "must be at least metrics.patients (" + patients + "): every patient "
+                    + "of the evaluation set has an image");
+        }
+        for (String field : performanceFields) {
+            if (!metrics.has(field)) {
+                throw metrics.invalid(field, "is missing: an evaluated model states auc, aucCi95, threshold, "
+                        + "sensitivity, specificity and calibration (or metrics.dataset says \"not evaluated: <why>\")");
+            }
+        }
+        double auc = metrics.fraction("auc");
+        List<Double> ci = metrics.numbers("aucCi95");
+        if (ci.size() != 2 || !(ci.get(0) >= 0 && ci.get(0) <= auc && auc <= ci.get(1) && ci.get(1) <= 1)) {
+            throw metrics.invalid("aucCi95", "must be [low, high] with 0 <= low <= auc (" + auc + ") <= high <= 1");
+        }
+        double threshold = metrics.number("threshold");
+        if (Math.abs(threshold - cardThreshold) > 1e-9) {
+            throw metrics.invalid("threshold", "is " + threshold + " but the card's threshold is " + cardThreshold
+                    + ": sensitivity and specificity must be those of the operating point osteonode reports at");
+        }
+        double sensitivity = metrics.fraction("sensitivity");
+        double specificity = metrics.fraction("specificity");
+        Fields calibration = metrics.object("calibration");
+        calibration.allow("brier", "expectedCalibrationError");
+        double brier = calibration.fraction("brier");
+        double ece = calibration.fraction("expectedCalibrationError");
+        return new Evaluation(dataset, Math.toIntExact(patients), Math.toIntExact(images), Optional.of(
+                new Performance(auc, ci.get(0), ci.get(1), threshold, sensitivity, specificity, brier, ece)));
     }
 
     /** PS3.5 9.1: 1 to 64 characters, digit components separated by dots, no leading zero; null when valid. */
@@ -175,6 +284,33 @@ public record ModelCard(
                     throw invalid(name, "is unknown (a misspelling?); the fields are listed in model/README.md");
                 }
             }
+        }
+
+        boolean has(String field) {
+            JsonNode value = node.get(field);
+            return value != null && !value.isNull();
+        }
+
+        Map<String, Object> asMap() {
+            return java.util.Collections.unmodifiableMap(new ObjectMapper().convertValue(node,
+                    new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { }));
+        }
+
+        long integer(String field) {
+            JsonNode value = required(field);
+            if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+                throw invalid(field, "must be a whole number");
+            }
+            return value.asLong();
+        }
+
+        /** A proportion, 0 to 1 inclusive. */
+        double fraction(String field) {
+            double value = number(field);
+            if (value < 0 || value > 1) {
+                throw invalid(field, "must be between 0 and 1, not " + value);
+            }
+            return value;
         }
 
         private JsonNode required(String field) {

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,6 +54,8 @@ public final class OnnxModel implements AutoCloseable {
     private final ProviderChoice choice;
     private final int maxBatch;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set once while loading, before the model is handed out. */
+    private Optional<ReferenceOutputs.Comparison> references = Optional.empty();
     /**
      * Direct buffers for input tensors, reused: ONNX Runtime reads a direct buffer in place, and allocating
      * megabytes of direct memory per call makes the JVM stall in System.gc() to reclaim the previous ones.
@@ -68,7 +71,8 @@ public final class OnnxModel implements AutoCloseable {
 
     /**
      * Reads the card, chooses the provider from the request and this host, opens the session and checks,
-     * with one blank image, that the model takes the input and gives the output the card describes. Logs
+     * with one blank image, that the model takes the input and gives the output the card describes, and that it
+     * reproduces its {@code reference-outputs.json} when the directory has one. Logs
      * {@code event=inference.provider} once.
      *
      * @param maxBatch images per ONNX Runtime call at most ({@code osteonode.inference.batch-size})
@@ -113,6 +117,7 @@ public final class OnnxModel implements AutoCloseable {
         OnnxModel loaded = new OnnxModel(open(directory, card, choice.provider()), card, choice, maxBatch);
         try {
             loaded.checkAgainstCard(directory.resolve(FILE_NAME));
+            loaded.references = ReferenceOutputs.readFrom(directory).map(loaded::reproduce);
             return loaded;
         } catch (RuntimeException e) {
             loaded.close();
@@ -151,6 +156,18 @@ public final class OnnxModel implements AutoCloseable {
             throw new InvalidModelException(file + " does not run on the input model.json describes (float32 "
                     + card.input().shape() + " named '" + card.input().name() + "'): " + rootMessage(e), e);
         }
+    }
+
+    private ReferenceOutputs.Comparison reproduce(ReferenceOutputs references) {
+        ReferenceOutputs.Comparison comparison = references.compare(this);
+        if (!comparison.mismatches().isEmpty()) {
+            throw new InvalidModelException("the model in " + references.file().getParent() + " does not reproduce its "
+                    + "reference outputs: " + comparison.mismatches().size() + " of " + comparison.compared()
+                    + " differ by more than " + ReferenceOutputs.TOLERANCE_TEXT + " (a wrong export, input.normalization "
+                    + "mean/std that are not the training's, or a runtime that computes otherwise):\n  "
+                    + String.join("\n  ", comparison.problems()));
+        }
+        return comparison;
     }
 
     /**
@@ -238,6 +255,11 @@ public final class OnnxModel implements AutoCloseable {
 
     public ProviderChoice providerChoice() {
         return choice;
+    }
+
+    /** How the model reproduced its {@code reference-outputs.json}; empty when the directory has none. */
+    public Optional<ReferenceOutputs.Comparison> referenceOutputs() {
+        return references;
     }
 
     public int maxBatch() {

@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Histogram;
 
+import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 
 /** osteonode's meters; the Prometheus names (DESIGN.md) are in each method's comment. */
@@ -128,6 +130,35 @@ public final class Metrics {
         return DistributionSummary.builder("osteonode.inference.batch.size").description("images per model call")
                 .tag("provider", provider)
                 .register(registry);
+    }
+
+    /**
+     * osteonode_inference_score{model,version}: the model's output per image, a histogram (_bucket, _count, _sum)
+     * for drift monitoring. Its buckets are fixed, 0.05 to 1.0 in steps of 0.05, so that histograms of different
+     * times, nodes and model versions compare bucket by bucket (docs/inference.md).
+     *
+     * <p>The Prometheus client's own histogram, registered beside Micrometer's meters in the same registry: a
+     * Micrometer DistributionSummary rounds each value up to a whole number before it finds its bucket
+     * (TimeWindowFixedBoundaryHistogram, Micrometer 1.17), so every score between 0 and 1 would count as 1.0.
+     */
+    private final Histogram scores = Histogram.builder()
+            .name("osteonode_inference_score")
+            .help("clinical path: the model's score per image; compare over time and between model versions")
+            .labelNames("model", "version")
+            .classicOnly()
+            .classicUpperBounds(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8,
+                    0.85, 0.9, 0.95, 1.0)
+            .withoutExemplars()
+            .register(registry.getPrometheusRegistry());
+
+    /**
+     * Where each of a model's scores goes: {@code osteonode_inference_score{model,version}}.
+     *
+     * @param model   the model card's name
+     * @param version the model card's version
+     */
+    public DoubleConsumer inferenceScore(String model, String version) {
+        return scores.labelValues(model, version)::observe;
     }
 
     /** osteonode_clinical_scored_total: images the model scored. */

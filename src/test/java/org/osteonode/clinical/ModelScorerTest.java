@@ -42,7 +42,7 @@ class ModelScorerTest {
             finished.set(true);
             return echo(tensors);
         };
-        ModelScorer scorer = new ModelScorer(slow, 8, Duration.ZERO, null, metrics, "cpu");
+        ModelScorer scorer = new ModelScorer(slow, 8, Duration.ZERO, null, metrics, "cpu", "test model", "1");
         scorer.submit(new float[] {0.5f});
         inModel.await();
 
@@ -61,7 +61,7 @@ class ModelScorerTest {
             }
             return echo(tensors);
         };
-        ModelScorer scorer = new ModelScorer(stuck, 8, Duration.ZERO, null, metrics, "cpu");
+        ModelScorer scorer = new ModelScorer(stuck, 8, Duration.ZERO, null, metrics, "cpu", "test model", "1");
         scorer.submit(new float[] {0.5f});
         inModel.await();
 
@@ -78,7 +78,7 @@ class ModelScorerTest {
             modelFree.await();
             return echo(tensors);
         };
-        try (ModelScorer scorer = new ModelScorer(slow, 8, Duration.ZERO, null, metrics, "cpu")) {
+        try (ModelScorer scorer = new ModelScorer(slow, 8, Duration.ZERO, null, metrics, "cpu", "test model", "1")) {
             List<CompletableFuture<Double>> scores = new ArrayList<>();
             scores.add(scorer.submit(new float[] {0.5f}));
             firstCall.await();
@@ -100,7 +100,8 @@ class ModelScorerTest {
 
     @Test
     void imagesArrivingWithinTheWaitShareACall() throws Exception {
-        try (ModelScorer scorer = new ModelScorer(this::echo, 8, Duration.ofMillis(500), null, metrics, "cpu")) {
+        try (ModelScorer scorer = new ModelScorer(this::echo, 8, Duration.ofMillis(500), null, metrics, "cpu",
+                "test model", "1")) {
             CompletableFuture<Double> first = scorer.submit(new float[] {0.1f});
             CompletableFuture<Double> second = scorer.submit(new float[] {0.2f});
             CompletableFuture<Double> third = scorer.submit(new float[] {0.3f});
@@ -111,6 +112,26 @@ class ModelScorerTest {
     }
 
     @Test
+    void everyScoreGoesIntoTheHistogramOfItsModelVersionWithFixedBuckets() throws Exception {
+        try (ModelScorer scorer = new ModelScorer(this::echo, 8, Duration.ZERO, null, metrics, "cpu",
+                "spine model", "2.1.0")) {
+            scorer.submit(new float[] {0.07f}).get();
+            scorer.submit(new float[] {0.93f}).get();
+        }
+
+        String bucket = "osteonode_inference_score_bucket{model=\"spine model\",version=\"2.1.0\",le=";
+        assertThat(metrics.scrape())
+                .contains("osteonode_inference_score_count{model=\"spine model\",version=\"2.1.0\"} 2")
+                .contains(bucket + "\"0.05\"} 0\n")
+                .contains(bucket + "\"0.1\"} 1\n")
+                .contains(bucket + "\"0.15\"} 1\n")
+                .contains(bucket + "\"0.9\"} 1\n")
+                .contains(bucket + "\"0.95\"} 2\n")
+                .contains(bucket + "\"1.0\"} 2\n")
+                .contains(bucket + "\"+Inf\"} 2\n");
+    }
+
+    @Test
     void aFailingCallFailsItsImagesOnlyAndTheNextCallWorks() throws Exception {
         ModelScorer.Model flaky = tensors -> {
             if (tensors.get(0)[0] < 0) {
@@ -118,7 +139,7 @@ class ModelScorerTest {
             }
             return echo(tensors);
         };
-        try (ModelScorer scorer = new ModelScorer(flaky, 8, Duration.ZERO, null, metrics, "cpu")) {
+        try (ModelScorer scorer = new ModelScorer(flaky, 8, Duration.ZERO, null, metrics, "cpu", "test model", "1")) {
             CompletableFuture<Double> bad = scorer.submit(new float[] {-1f});
             assertThatThrownBy(bad::get).isInstanceOf(ExecutionException.class).hasMessageContaining("refused");
 
@@ -128,7 +149,7 @@ class ModelScorerTest {
 
     @Test
     void afterCloseNothingWaitsForever() throws Exception {
-        ModelScorer scorer = new ModelScorer(this::echo, 8, Duration.ZERO, null, metrics, "cpu");
+        ModelScorer scorer = new ModelScorer(this::echo, 8, Duration.ZERO, null, metrics, "cpu", "test model", "1");
         scorer.close();
 
         assertThatThrownBy(() -> scorer.submit(new float[] {0.1f}).get()).hasMessageContaining("closed");

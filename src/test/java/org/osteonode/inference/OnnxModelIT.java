@@ -77,6 +77,15 @@ class OnnxModelIT {
     }
 
     @Test
+    void loadingTheDemoCheckedThatItReproducesItsReferenceOutputs() {
+        ReferenceOutputs.Comparison comparison = model.referenceOutputs().orElseThrow();
+
+        assertThat(comparison.compared()).isEqualTo(5);
+        assertThat(comparison.reproduced()).isEqualTo(5);
+        assertThat(comparison.problems()).isEmpty();
+    }
+
+    @Test
     void batchingChangesNoScore() {
         List<float[]> images = new ArrayList<>();
         for (int i = 0; i < 11; i++) { // more than one batch of 8, and a short last one
