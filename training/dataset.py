@@ -136,4 +136,4 @@ class ExportImages(Dataset):
 def describe(rows):
     patients = {r["patient_key"] for r in rows}
     positives = sum(r.get("who_label") == POSITIVE for r in rows)
-    return f"{len(rows)} images of {len(patients)} patients ({positives} osteoporosis)"
+    return f"{len(rows)} images of {len(patients)} patients, {positives} images labelled osteoporosis"

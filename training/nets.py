@@ -8,9 +8,9 @@ from torch import nn
 
 
 class TinyCNN(nn.Module):
-    """Four conv-BN-ReLU blocks, each halving the size, then global average pooling: about 70k weights."""
+    """Four blocks of two conv-BN-ReLU, each block halving the size, then global average pooling: about 74k weights."""
 
-    def __init__(self, widths=(16, 32, 64, 96)):
+    def __init__(self, widths=(8, 16, 32, 64)):
         super().__init__()
         layers, channels = [], 1
         for width in widths:
@@ -127,17 +127,23 @@ def fit_binary(model, loader, config, device, log, generator, pretrained):
     """Fits the classifier with BCE; a pretrained backbone learns at backbone_lr, a new one at lr."""
     settings = config["finetune"]
     epochs = max(settings["epochs"], math.ceil(settings["min_steps"] / max(len(loader), 1)))
+    # max_steps (optional) caps the work on a large set: the demonstration's budget on 2 CPU cores
+    steps = min(epochs * max(len(loader), 1), settings.get("max_steps", 10 ** 9))
+    epochs = math.ceil(steps / max(len(loader), 1))
     backbone_lr = settings["backbone_lr"] if pretrained else settings["lr"]
     groups = [{"params": model.backbone.parameters(), "lr": backbone_lr},
               {"params": model.head.parameters(), "lr": settings["lr"]}]
     opt = torch.optim.AdamW(groups, weight_decay=settings["weight_decay"])
-    steps = max(1, epochs * len(loader))
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[backbone_lr, settings["lr"]], total_steps=steps)
     loss_fn = nn.BCEWithLogitsLoss()
     model.to(device).train()
+    done = 0
     for epoch in range(epochs):
         total, batches = 0.0, 0
         for images, target in loader:
+            if done == steps:
+                break
+            done += 1
             images = _flip(images, generator).to(device)
             loss = loss_fn(model(images).squeeze(1), target.float().to(device))
             opt.zero_grad()
