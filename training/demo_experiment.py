@@ -165,7 +165,7 @@ def main():
             f"labelled patients from a pool of {LABELLED_POOL}, the initial head/weights and the batch order. "
             f"Fine-tuning: batch 32, 12 epochs but at least 60 and at most 300 steps. "
             f"Pretraining: {len(pre_images)} images, {config['pretrain']['epochs']} epochs, once "
-            f"({pretrain_seconds:.0f} s). Whole run: {total:.0f} s on {config['threads']} threads.")
+            f"({pretrain_seconds:.0f} s). Whole run: {total:.0f} s, PyTorch threads: {config['threads']}.")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.md").write_text(table + "\n\n" + note + "\n")
     (args.out / "results.json").write_text(json.dumps({"runs": results, "ceiling_auc": ceiling, "seconds": round(total, 1),
