@@ -314,7 +314,7 @@ def write_dicom(out, patients, seed):
                 images += 1
         # one DXA exam per patient, within 200 days of the first study, three sites
         measured = first_study + datetime.timedelta(days=int(rng.integers(-200, 201)))
-        measured = min(measured, today)  # a DXA result is never from the future
+        measured = min(measured, today)  # a DXA result is never from the future (labels import refuses one)
         for site, bmd0 in (("lumbar spine", 1.05), ("total hip", 0.95), ("femoral neck", 0.85)):
             t = person["t_score"] + rng.normal(0, 0.3)
             z = t + 0.03 * (person["age"] - 30)

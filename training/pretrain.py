@@ -18,6 +18,7 @@ import time
 import torch
 from torch.utils.data import DataLoader
 
+sys.dont_write_bytecode = True  # write nothing outside --out, not even training/__pycache__
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import dataset  # noqa: E402
 import nets  # noqa: E402

@@ -20,6 +20,7 @@ import time
 import numpy as np
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.dont_write_bytecode = True  # write nothing outside --work
 sys.path.insert(0, str(HERE))
 import phantoms  # noqa: E402
 

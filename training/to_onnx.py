@@ -23,6 +23,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
+sys.dont_write_bytecode = True  # write nothing outside --out, not even training/__pycache__
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import dataset  # noqa: E402
 import metrics  # noqa: E402

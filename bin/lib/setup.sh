@@ -10,7 +10,7 @@ runtime_packages=(openjdk-17-jdk-headless libpixelmed-java libpixelmed-imageio-j
 # for the real-tool corpus (src/test/corpus); PyTorch for the export's Dataset example (src/test/export); podman, runc
 # and debootstrap to build and run the container image from a locally made Debian base (ContainerImageIT); yamllint
 # for the plain YAML files.
-test_packages=(dcmtk orthanc dicom3tools libgdcm-tools python3-pydicom python3-numpy libjpeg-turbo-progs python3-torch
+test_packages=(dcmtk orthanc dicom3tools libgdcm-tools python3-pydicom python3-numpy libjpeg-turbo-progs python3-torch python3-torchvision python3-onnx
   podman runc debootstrap yamllint)
 
 missing_packages() {
