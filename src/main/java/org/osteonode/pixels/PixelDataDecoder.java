@@ -77,7 +77,10 @@ public final class PixelDataDecoder {
         PhotometricInterpretation photometric = PhotometricInterpretation.of(
                 Attribute.getSingleStringValueOrEmptyString(header, TagFromName.PhotometricInterpretation));
         ModalityLut modalityLut = ModalityLut.of(header, pixel.signed());
-        VoiWindow voiWindow = VoiWindow.of(header).orElse(null);
+        // The window when the object has one (most CR and DX), else its VOI LUT; a presentation state could choose
+        // otherwise, the node has none.
+        Voi voi = VoiWindow.of(header).map(Voi.class::cast).or(() -> VoiLut.of(header, pixel.signed())).orElse(null);
+        PixelPadding padding = PixelPadding.of(header, pixel.signed()).orElse(null);
 
         boolean nativeLittleEndian = transferSyntax.equals(TransferSyntax.ImplicitVRLittleEndian)
                 || transferSyntax.equals(TransferSyntax.ExplicitVRLittleEndian);
@@ -86,7 +89,7 @@ public final class PixelDataDecoder {
                         transferSyntax.equals(TransferSyntax.ExplicitVRLittleEndian), pixel.frameBytes()))
                 : pixel.samples(readWhole(dicomFile).get(TagFromName.PixelData));
         return new MonochromeFrame(pixel.rows(), pixel.columns(), samples, pixel.coding(), photometric, modalityLut,
-                voiWindow);
+                voi, padding);
     }
 
     private static AttributeList readWhole(Path file) throws IOException, PixelDataException {

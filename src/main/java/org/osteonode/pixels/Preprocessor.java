@@ -2,12 +2,14 @@ package org.osteonode.pixels;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.IntPredicate;
 import java.util.function.IntToDoubleFunction;
 
 /**
  * A DICOM radiograph to the float tensor a model takes, in PS3.3's grayscale order: decode the first frame,
- * Modality LUT, VOI window (the object's, else a percentile window) with MONOCHROME1 inverted into
- * presentation values in [0, 1], letterbox to the model's size, normalise. Thread-safe: it holds only the
+ * Modality LUT, VOI (the object's window or VOI LUT, else a percentile window of the pixels that are not padding)
+ * with MONOCHROME1 inverted into presentation values in [0, 1], padding black, letterbox to the model's size,
+ * normalise. Thread-safe: it holds only the
  * immutable {@link InputSpec}.
  */
 public final class Preprocessor {
@@ -64,11 +66,15 @@ public final class Preprocessor {
         ModalityLut modalityLut = frame.modalityLut();
         IntToDoubleFunction modality = word -> modalityLut.apply(coding.stored(word));
         boolean inverse = frame.photometricInterpretation() == PhotometricInterpretation.MONOCHROME1;
-        if (frame.voiWindow() != null) {
-            VoiWindow window = frame.voiWindow();
-            return SampleHistogram.fullTable(word -> window.present(modality.applyAsDouble(word), inverse));
+        PixelPadding padding = frame.padding();
+        IntPredicate padded = padding == null ? word -> false : word -> padding.contains(coding.stored(word));
+        if (frame.voi() != null) {
+            Voi voi = frame.voi();
+            return SampleHistogram.fullTable(word -> padded.test(word) ? 0 : voi.present(modality.applyAsDouble(word),
+                    inverse));
         }
-        SampleHistogram histogram = SampleHistogram.of(frame.samples());
+        // Padding counts in no percentile; a word with no count presents black (0) in the table.
+        SampleHistogram histogram = SampleHistogram.of(frame.samples()).without(padded);
         VoiWindow window = PercentileWindow.of(histogram, modality, lowerPercentile, upperPercentile,
                 frame.photometricInterpretation());
         return histogram.table(word -> window.present(modality.applyAsDouble(word), inverse));

@@ -20,6 +20,22 @@ record SampleHistogram(int[] counts) {
         return new SampleHistogram(counts);
     }
 
+    /**
+     * The same counts without the words {@code excluded} names (pixel padding); all of them when nothing else
+     * would be left, so that an image of padding alone still gets a window.
+     */
+    SampleHistogram without(java.util.function.IntPredicate excluded) {
+        int[] kept = counts.clone();
+        boolean anyLeft = false;
+        for (int word = 0; word < WORDS; word++) {
+            if (kept[word] > 0 && excluded.test(word)) {
+                kept[word] = 0;
+            }
+            anyLeft |= kept[word] > 0;
+        }
+        return anyLeft ? new SampleHistogram(kept) : this;
+    }
+
     /** {@code function} of every word that occurs, cast to float: a table for {@link #lookUp}. */
     float[] table(IntToDoubleFunction function) {
         float[] table = new float[WORDS];

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param lower the modality value at and below which the output is 0 (MONOCHROME2)
  * @param upper the modality value at and above which the output is 1 (MONOCHROME2)
  */
-public record VoiWindow(double lower, double upper, VoiLutFunction function) {
+public record VoiWindow(double lower, double upper, VoiLutFunction function) implements Voi {
 
     public VoiWindow {
         if (!(Double.isFinite(lower) && Double.isFinite(upper) && lower <= upper)) {
@@ -75,7 +75,8 @@ public record VoiWindow(double lower, double upper, VoiLutFunction function) {
         return modality;
     }
 
-    float present(double x, boolean inverse) {
+    @Override
+    public float present(double x, boolean inverse) {
         double range = upper - lower;
         if (function == VoiLutFunction.SIGMOID) {
             double center = lower + range / 2;

@@ -97,14 +97,14 @@ class PixelDataDecoderTest {
 
         assertThat(frame.photometricInterpretation()).isEqualTo(PhotometricInterpretation.MONOCHROME1);
         assertThat(frame.modalityLut()).isEqualTo(new ModalityLut.Rescale(0.5, -3));
-        assertThat(frame.voiWindow()).isEqualTo(VoiWindow.ofCenterWidth(100, 11, VoiLutFunction.LINEAR));
+        assertThat(frame.voi()).isEqualTo(VoiWindow.ofCenterWidth(100, 11, VoiLutFunction.LINEAR));
     }
 
     @Test
     void withoutWindowCenterAndWidthTheFrameHasNoWindow() throws Exception {
         Path file = CraftedImage.of(1, 1).samples(1, 7).write(temp.resolve("nowindow.dcm"));
 
-        assertThat(PixelDataDecoder.firstFrame(file).voiWindow()).isNull();
+        assertThat(PixelDataDecoder.firstFrame(file).voi()).isNull();
     }
 
     @ParameterizedTest
