@@ -74,6 +74,16 @@ class OutcomeLabelsIT {
                     .contains("nothing was imported").doesNotContain("DXAPAT");
             assertThat(node.count("select count(*) from outcome_label")).isZero();
 
+            Path wrongHeader = Files.writeString(temp.resolve("header.csv"), "patient,date,site,t\n,DXAPAT-1001,x,y,z\n");
+            Dcmtk.Result header = NodeProcess.run(dataDir, Map.of(), "labels", "import", "--dxa", wrongHeader.toString(),
+                    "--skip-bad-rows");
+            assertThat(header.exitCode()).as("a wrong header is never skipped").isEqualTo(1);
+            assertThat(header.output()).contains("the header has no column issuer_of_patient_id");
+            Path latin1 = Files.write(temp.resolve("latin1.csv"), (HEADER + "\n,DXAPAT-1001," + dxaDate
+                    + ",total hip,-1.0,,\n,M\u00dcLLER,x,y,z\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertThat(NodeProcess.run(dataDir, Map.of(), "labels", "import", "--dxa", latin1.toString()).output())
+                    .contains("is not UTF-8 text");
+
             String imported = NodeProcess.command(dataDir, "labels", "import", "--dxa", bad.toString(), "--skip-bad-rows");
             assertThat(imported).contains("rows: 3 good, 1 bad (skipped), 1 of opted-out patients (skipped)")
                     .contains("imported: 2 new, 0 changed, 0 already there");

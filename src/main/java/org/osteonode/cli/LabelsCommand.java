@@ -50,8 +50,21 @@ final class LabelsCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Settings settings = SettingsLoader.load(labels.config, System.getenv());
-            DxaCsv.Parsed parsed = DxaCsv.parse(Files.readAllLines(dxa, StandardCharsets.UTF_8), LocalDate.now());
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(dxa, StandardCharsets.UTF_8);
+            } catch (java.nio.charset.MalformedInputException e) {
+                System.err.printf("osteonode labels import: %s is not UTF-8 text: save it as UTF-8 (\"CSV UTF-8\"); "
+                        + "nothing was imported%n", dxa);
+                return 1;
+            }
+            DxaCsv.Parsed parsed = DxaCsv.parse(lines, LocalDate.now());
             parsed.problems().forEach(problem -> System.err.println("osteonode labels import: " + problem));
+            boolean headerWrong = parsed.problems().stream().anyMatch(problem -> problem.line() == 1);
+            if (headerWrong) {
+                System.err.println("osteonode labels import: the header is wrong; nothing was imported");
+                return 1;
+            }
             if (!parsed.problems().isEmpty() && !skipBadRows) {
                 System.err.printf("osteonode labels import: %d bad rows; nothing was imported (fix them, or "
                         + "--skip-bad-rows to import the %d good ones)%n", parsed.problems().size(), parsed.rows().size());
