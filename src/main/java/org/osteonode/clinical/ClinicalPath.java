@@ -68,6 +68,17 @@ public final class ClinicalPath {
         return new Outcome.Scoring(scorer.score(frame), image);
     }
 
+    /**
+     * Records that an image was not scored, and why, under its study's pseudonymous key, for the study's report
+     * log line; an object without a Study or SOP Instance UID is counted in the metric only.
+     */
+    public void skipped(String studyInstanceUid, String sopInstanceUid, String reason) throws Exception {
+        if (studyInstanceUid == null || studyInstanceUid.isBlank() || sopInstanceUid == null || sopInstanceUid.isBlank()) {
+            return;
+        }
+        studies.skipped(pseudonymizer.uid(sopInstanceUid), pseudonymizer.uid(studyInstanceUid), reason);
+    }
+
     /** Keeps an image's score for its study's report; a re-sent image changes nothing. */
     public void keep(Image image, double score) throws Exception {
         AttributeList header = image.header();

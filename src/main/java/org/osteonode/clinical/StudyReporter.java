@@ -81,8 +81,13 @@ public final class StudyReporter {
             outbox.enqueue("sr:" + study.studyKey() + ":" + version, file);
             studies.reported(study, version);
             queued++;
-            log.info("event=report.queued study={} version={} images={} likely={}", study.studyKey(), version,
-                    images.size(), score.likely());
+            // the images of the study the model did not see, so that a site sees what each report leaves out
+            java.util.SortedMap<String, Integer> skips = studies.skips(study.studyKey());
+            log.info("event=report.queued study={} version={} images={} likely={} skipped={} skipped_reasons={}",
+                    study.studyKey(), version, images.size(), score.likely(),
+                    skips.values().stream().mapToInt(Integer::intValue).sum(), skips.isEmpty() ? "-"
+                            : skips.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                                    .collect(java.util.stream.Collectors.joining(",")));
         }
         return queued;
     }
@@ -93,6 +98,7 @@ public final class StudyReporter {
      */
     public int forgetQuietStudies() throws SQLException, IOException {
         int forgotten = 0;
+        studies.forgetSkipsOlderThan(retention);
         for (String studyKey : studies.reportedAndQuiet(retention)) {
             if (workspace.forget(studyKey)) {
                 forgotten++;

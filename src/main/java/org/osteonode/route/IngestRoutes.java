@@ -251,6 +251,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
             scoring.score().whenComplete((score, failure) -> handOn(new Scored(object, scoring.image(), score, failure)));
         } else if (outcome instanceof ClinicalPath.Outcome.Skipped skipped) {
             metrics.clinicalSkipped(skipped.reason());
+            clinical.skipped(object.header().studyInstanceUid(), object.header().sopInstanceUid(), skipped.reason());
             clinicalDone(object);
         }
     }
@@ -275,6 +276,8 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
         } else {
             logClinicalFailure(scored.object(), scored.failure());
             metrics.clinicalSkipped("failed");
+            clinical.skipped(scored.object().header().studyInstanceUid(), scored.object().header().sopInstanceUid(),
+                    "failed");
         }
         clinicalDone(scored.object());
     }

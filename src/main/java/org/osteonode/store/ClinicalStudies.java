@@ -51,6 +51,44 @@ public final class ClinicalStudies {
         }
     }
 
+    /** Records that an image of a study was not scored, and why; once per image. */
+    public void skipped(String sopInstanceKey, String studyKey, String reason) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement insert = connection.prepareStatement("insert into image_skip (sop_instance_key, "
+                     + "study_key, reason) values (?, ?, ?) on conflict (sop_instance_key) do nothing")) {
+            insert.setString(1, sopInstanceKey);
+            insert.setString(2, studyKey);
+            insert.setString(3, reason);
+            insert.executeUpdate();
+        }
+    }
+
+    /** Forgets skipped images recorded longer ago than {@code retention} (their studies' reports are long made). */
+    public int forgetSkipsOlderThan(Duration retention) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement delete = connection.prepareStatement(
+                     "delete from image_skip where skipped_at < now() - make_interval(secs => ?)")) {
+            delete.setLong(1, retention.toSeconds());
+            return delete.executeUpdate();
+        }
+    }
+
+    /** How many images of the study were not scored, per reason, in reason order. */
+    public java.util.SortedMap<String, Integer> skips(String studyKey) throws SQLException {
+        java.util.SortedMap<String, Integer> skips = new java.util.TreeMap<>();
+        try (Connection connection = connect();
+             PreparedStatement select = connection.prepareStatement(
+                     "select reason, count(*) from image_skip where study_key = ? group by reason")) {
+            select.setString(1, studyKey);
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    skips.put(row.getString(1), row.getInt(2));
+                }
+            }
+        }
+        return skips;
+    }
+
     /**
      * Studies with unreported instances, none new for {@code stable}, and no recorded instance the clinical
      * path has not yet seen.

@@ -47,6 +47,22 @@ class ClinicalStudiesTest {
     }
 
     @Test
+    void aStudysSkippedImagesAreCountedPerReasonOnceEach() throws Exception {
+        studies.skipped("sop-1", studyKey, "no-decoder");
+        studies.skipped("sop-1", studyKey, "no-decoder");
+        studies.skipped("sop-2", studyKey, "body-part");
+        studies.skipped("sop-3", studyKey, "no-decoder");
+        studies.skipped("sop-4", "another-study", "too-old");
+
+        assertThat(studies.skips(studyKey)).containsExactly(java.util.Map.entry("body-part", 1),
+                java.util.Map.entry("no-decoder", 2));
+        assertThat(studies.skips("unknown")).isEmpty();
+        assertThat(studies.forgetSkipsOlderThan(java.time.Duration.ofDays(7))).isZero();
+        assertThat(studies.forgetSkipsOlderThan(java.time.Duration.ZERO)).isEqualTo(4);
+        assertThat(studies.skips(studyKey)).isEmpty();
+    }
+
+    @Test
     void anInstanceIsRecordedOnceUnderKeyedPseudonymsAndAResendIsCounted() throws Exception {
         InstanceHeader header = header(SyntheticDicom.newUid());
 
