@@ -3,6 +3,7 @@ package org.osteonode.deid;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
+import org.osteonode.csv.CsvLine;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -89,41 +90,12 @@ final class SafePrivateAttributes {
                     header = false;
                     continue;
                 }
-                List<String> fields = csvFields(line);
+                List<String> fields = CsvLine.fields(line);
                 safe.add(key(fields.get(0), Integer.parseInt(fields.get(1), 16), Integer.parseInt(fields.get(2), 16)));
             }
             return Set.copyOf(safe);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** One CSV line's fields (RFC 4180 quoting: "a, b" and doubled "" inside). */
-    static List<String> csvFields(String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else {
-                field.append(c);
-            }
-        }
-        fields.add(field.toString());
-        return fields;
     }
 }

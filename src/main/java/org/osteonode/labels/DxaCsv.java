@@ -1,5 +1,7 @@
 package org.osteonode.labels;
 
+import org.osteonode.csv.CsvLine;
+
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -49,7 +51,7 @@ public final class DxaCsv {
             return new Parsed(rows, problems);
         }
         Map<String, Integer> column = new HashMap<>();
-        List<String> header = fields(lines.get(0).replace("\uFEFF", ""));
+        List<String> header = CsvLine.fields(lines.get(0).replace("\uFEFF", ""));
         for (int i = 0; i < header.size(); i++) {
             column.put(header.get(i).strip().toLowerCase(Locale.ROOT), i);
         }
@@ -68,7 +70,7 @@ public final class DxaCsv {
             if (lines.get(i).isBlank()) {
                 continue;
             }
-            List<String> fields = fields(lines.get(i));
+            List<String> fields = CsvLine.fields(lines.get(i));
             if (fields.size() != header.size()) {
                 problems.add(new Problem(line, "has " + fields.size() + " fields, the header has " + header.size()));
                 continue;
@@ -144,34 +146,5 @@ public final class DxaCsv {
             reasons.add(name + " is not a number");
             return null;
         }
-    }
-
-    /** The fields of one line: commas separate, double quotes quote (a doubled one is a quote). */
-    static List<String> fields(String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else {
-                field.append(c);
-            }
-        }
-        fields.add(field.toString());
-        return fields;
     }
 }
