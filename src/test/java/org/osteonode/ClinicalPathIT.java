@@ -4,7 +4,6 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.ContentItem;
 import com.pixelmed.dicom.ContentItemFactory;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.StructuredReport;
 import com.pixelmed.dicom.TagFromName;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,6 @@ import org.osteonode.testing.OrthancProcess;
 import org.osteonode.testing.Poll;
 import org.osteonode.testing.SyntheticDicom;
 
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +60,7 @@ class ClinicalPathIT {
 
             Poll.until(Duration.ofSeconds(60), "a report in Orthanc", () -> !orthanc.instancesOfModality("SR").isEmpty());
             Poll.until(Duration.ofSeconds(30), "all four objects processed", () -> node.spoolObjects().isEmpty());
-            AttributeList report = reports(orthanc).get(0);
+            AttributeList report = orthanc.structuredReports().get(0);
             assertThat(value(report, TagFromName.StudyInstanceUID)).isEqualTo(lumbarStudy);
             assertThat(value(report, TagFromName.PatientID)).isEqualTo("MRN5001");
             assertThat(referencedInstances(report)).containsExactlyInAnyOrder(first.sopInstanceUid(), second.sopInstanceUid());
@@ -101,11 +99,11 @@ class ClinicalPathIT {
             assertThat(Dcmtk.storescu(node.dicomPort(), "STORESCU", List.of(SyntheticDicom.radiograph()
                     .patient("MRN5004", "MARKER^PATIENT").study(markerStudy).write(temp.resolve("marker.dcm"))))
                     .successes()).isEqualTo(1);
-            Poll.until(Duration.ofSeconds(60), "the later study's report", () -> reports(orthanc).stream()
+            Poll.until(Duration.ofSeconds(60), "the later study's report", () -> orthanc.structuredReports().stream()
                     .anyMatch(r -> value(r, TagFromName.StudyInstanceUID).equals(markerStudy)));
             Poll.until(Duration.ofSeconds(10), "the outbox to record both sent",
                     () -> node.metrics().contains("osteonode_sr_sent_total 2.0"));
-            assertThat(reports(orthanc).stream().map(r -> value(r, TagFromName.StudyInstanceUID)))
+            assertThat(orthanc.structuredReports().stream().map(r -> value(r, TagFromName.StudyInstanceUID)))
                     .as("one report per screened study; none for the chest or the hand")
                     .containsExactlyInAnyOrder(lumbarStudy, markerStudy);
             assertThat(node.count("select count(*) from outbox")).isEqualTo(2);
@@ -142,7 +140,7 @@ class ClinicalPathIT {
             Dcmtk.storescu(node.dicomPort(), "STORESCU", List.of(late.write(temp.resolve("late.dcm"))));
             Poll.until(Duration.ofSeconds(60), "the second version", () -> orthanc.instancesOfModality("SR").size() == 2);
 
-            List<AttributeList> reports = reports(orthanc);
+            List<AttributeList> reports = orthanc.structuredReports();
             reports.sort(java.util.Comparator.comparing(r -> value(r, TagFromName.InstanceNumber)));
             AttributeList second = reports.get(1);
             assertThat(value(second, TagFromName.InstanceNumber)).isEqualTo("2");
@@ -215,9 +213,9 @@ class ClinicalPathIT {
             assertThat(successes).isEqualTo(8);
 
             // (a version made before all eight arrived is superseded by a later one; the last lists them all)
-            Poll.until(Duration.ofSeconds(90), "a report in Orthanc that lists all eight images", () -> reports(orthanc)
+            Poll.until(Duration.ofSeconds(90), "a report in Orthanc that lists all eight images", () -> orthanc.structuredReports()
                     .stream().anyMatch(report -> referencedInstances(report).size() == 8));
-            AttributeList complete = reports(orthanc).stream()
+            AttributeList complete = orthanc.structuredReports().stream()
                     .filter(report -> referencedInstances(report).size() == 8).findFirst().orElseThrow();
             assertThat(referencedInstances(complete))
                     .containsExactlyInAnyOrderElementsOf(images.stream().map(SyntheticDicom::sopInstanceUid).toList());
@@ -233,16 +231,6 @@ class ClinicalPathIT {
                 .with("osteonode.study.stable-seconds", "2")
                 .with("osteonode.outbox.max-attempts", maxAttempts)
                 .with("osteonode.outbox.retry-delay-seconds", "1");
-    }
-
-    private static List<AttributeList> reports(OrthancProcess orthanc) throws Exception {
-        List<AttributeList> reports = new ArrayList<>();
-        for (byte[] bytes : orthanc.instancesOfModality("SR")) {
-            AttributeList report = new AttributeList();
-            report.read(new DicomInputStream(new ByteArrayInputStream(bytes)));
-            reports.add(report);
-        }
-        return reports;
     }
 
     private static List<Double> scores(NodeProcess node, String studyKey) throws Exception {

@@ -1,7 +1,6 @@
 package org.osteonode;
 
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +16,6 @@ import org.osteonode.testing.Poll;
 import org.osteonode.testing.Ports;
 import org.osteonode.testing.SyntheticDicom;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -143,11 +141,11 @@ class ContainerImageIT {
 
         long sent = System.nanoTime();
         assertThat(Dcmtk.storescu(DICOM_PORT, "STORESCU", files).successes()).isEqualTo(2);
-        Poll.until(Duration.ofMinutes(2), "the study's report in Orthanc", () -> reports().stream()
+        Poll.until(Duration.ofMinutes(2), "the study's report in Orthanc", () -> orthanc.structuredReports().stream()
                 .anyMatch(r -> value(r, TagFromName.StudyInstanceUID).equals(study)));
         timing("C-STORE until the report is in Orthanc", sent);
 
-        AttributeList report = reports().stream()
+        AttributeList report = orthanc.structuredReports().stream()
                 .filter(r -> value(r, TagFromName.StudyInstanceUID).equals(study)).findFirst().orElseThrow();
         assertThat(value(report, TagFromName.PatientID)).isEqualTo(PhiCorpus.PATIENT_A_ID);
         assertThat(referencedInstances(report))
@@ -295,16 +293,6 @@ class ContainerImageIT {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + HTTP_PORT + path))
                 .timeout(Duration.ofSeconds(5)).build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    private static List<AttributeList> reports() throws Exception {
-        List<AttributeList> reports = new ArrayList<>();
-        for (byte[] bytes : orthanc.instancesOfModality("SR")) {
-            AttributeList report = new AttributeList();
-            report.read(new DicomInputStream(new ByteArrayInputStream(bytes)));
-            reports.add(report);
-        }
-        return reports;
     }
 
     private static String value(AttributeList list, com.pixelmed.dicom.AttributeTag tag) {

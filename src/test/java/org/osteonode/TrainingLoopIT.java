@@ -3,7 +3,6 @@ package org.osteonode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +16,6 @@ import org.osteonode.testing.PlantedPhi;
 import org.osteonode.testing.Poll;
 import org.osteonode.testing.ReferencePseudonyms;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,15 +149,8 @@ class TrainingLoopIT {
 
     /** Reports in Orthanc written by the trained model (the demo model's are there too). */
     private static List<AttributeList> reportsNaming(OrthancProcess orthanc) throws Exception {
-        List<AttributeList> reports = new ArrayList<>();
-        for (byte[] bytes : orthanc.instancesOfModality("SR")) {
-            AttributeList report = new AttributeList();
-            report.read(new DicomInputStream(new ByteArrayInputStream(bytes)));
-            if (report.get(TagFromName.ManufacturerModelName).getSingleStringValueOrEmptyString().equals(MODEL_NAME)) {
-                reports.add(report);
-            }
-        }
-        return reports;
+        return orthanc.structuredReports().stream().filter(report -> report.get(TagFromName.ManufacturerModelName)
+                .getSingleStringValueOrEmptyString().equals(MODEL_NAME)).toList();
     }
 
     /** A training-kit script with Debian's Python; fails the test with its output when it fails. */

@@ -79,10 +79,15 @@ class VoiLutAndPaddingTest {
     }
 
     /** osteonode's presentation values and pydicom's, pixel by pixel. */
-    private void assertSameAsPydicom(AttributeList list, String name, double tolerance) throws Exception {
+    private Path write(AttributeList list, String name) throws Exception {
         Path file = temp.resolve(name + ".dcm");
         FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "OSTEONODETEST");
         list.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
+        return file;
+    }
+
+    private void assertSameAsPydicom(AttributeList list, String name, double tolerance) throws Exception {
+        Path file = write(list, name);
         float[] ours = Preprocessor.present(PixelDataDecoder.firstFrame(file), 0.5, 99.5);
         Dcmtk.Result reference = Dcmtk.run(List.of("/usr/bin/python3", "src/test/pixels/presentation_reference.py",
                 file.toString()));
@@ -154,11 +159,7 @@ class VoiLutAndPaddingTest {
         }
         AttributeList list = CraftedImage.of(SIDE * 8, SIDE).samples(1, samples).attributes();
         padding(list, 0, null);
-        Path file = temp.resolve("padding-percentile.dcm");
-        FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "OSTEONODETEST");
-        list.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
-
-        MonochromeFrame frame = PixelDataDecoder.firstFrame(file);
+        MonochromeFrame frame = PixelDataDecoder.firstFrame(write(list, "padding-percentile"));
         float[] presented = Preprocessor.present(frame, 0.5, 99.5);
 
         assertThat(frame.padding()).isEqualTo(new PixelPadding(0, 0));

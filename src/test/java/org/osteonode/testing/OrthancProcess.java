@@ -87,6 +87,17 @@ public final class OrthancProcess implements AutoCloseable {
         return files;
     }
 
+    /** The Structured Reports Orthanc holds, parsed. */
+    public java.util.List<com.pixelmed.dicom.AttributeList> structuredReports() throws Exception {
+        java.util.List<com.pixelmed.dicom.AttributeList> reports = new java.util.ArrayList<>();
+        for (byte[] bytes : instancesOfModality("SR")) {
+            com.pixelmed.dicom.AttributeList report = new com.pixelmed.dicom.AttributeList();
+            report.read(new com.pixelmed.dicom.DicomInputStream(new java.io.ByteArrayInputStream(bytes)));
+            reports.add(report);
+        }
+        return reports;
+    }
+
     public HttpResponse<String> get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
