@@ -73,7 +73,8 @@ final class LabelsCommand implements Runnable {
             Pseudonymizer pseudonymizer = Pseudonymizer.fromSecretFile(settings.secretFile());
             int maxShift = settings.deid().maxDateShiftDays();
             try (Database database = Database.openForCommand(settings)) {
-                OptOutRegistry optOuts = new OptOutRegistry(database.dataSource());
+                // read once, not asked per row: a RIS export can hold hundreds of thousands of rows
+                java.util.Set<String> optOuts = new OptOutRegistry(database.dataSource()).keys();
                 List<OutcomeLabels.Keyed> keyed = new ArrayList<>();
                 int optedOut = 0;
                 for (DxaCsv.Row row : parsed.rows()) {
