@@ -77,18 +77,15 @@ public final class StorageScu implements PacsSender {
     }
 
     private Socket connect() throws IOException {
-        if (pacs.tls()) {
-            return tls.orElseThrow().connect(pacs.host(), pacs.port(), timeout);
-        }
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(pacs.host(), pacs.port()), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
-            return socket;
         } catch (IOException e) {
             socket.close();
             throw e;
         }
+        return pacs.tls() ? tls.orElseThrow().clientSide(socket, pacs.host(), pacs.port()) : socket;
     }
 
     /** The object is accepted once the PACS said so; a release that goes wrong after that changes nothing. */

@@ -12,7 +12,6 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,16 +102,13 @@ public final class TlsContexts implements AutoCloseable {
     }
 
     /**
-     * A TLS connection to a PACS, handshake done: the PACS's certificate must chain to {@code pacs.tls-ca-file}
-     * (or the JDK's trusted CAs when that is empty) and name {@code host}.
+     * TLS over a connection to a PACS, handshake done: the PACS's certificate must chain to {@code pacs.tls-ca-file}
+     * (or the JDK's trusted CAs when that is empty) and name {@code host}. Closes {@code connected} when it fails.
      */
-    public SSLSocket connect(String host, int port, Duration timeout) throws IOException {
+    public SSLSocket clientSide(Socket connected, String host, int port) throws IOException {
         Loaded now = loaded;
-        Socket plain = new Socket();
         try {
-            plain.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            plain.setSoTimeout((int) timeout.toMillis());
-            SSLSocket socket = (SSLSocket) now.client().getSocketFactory().createSocket(plain, host, port, true);
+            SSLSocket socket = (SSLSocket) now.client().getSocketFactory().createSocket(connected, host, port, true);
             socket.setUseClientMode(true);
             SSLParameters parameters = parameters(now);
             parameters.setEndpointIdentificationAlgorithm("HTTPS"); // RFC 6125: the certificate must name the host
@@ -120,7 +116,7 @@ public final class TlsContexts implements AutoCloseable {
             socket.startHandshake();
             return socket;
         } catch (IOException | RuntimeException e) {
-            plain.close();
+            connected.close();
             throw e;
         }
     }

@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +76,9 @@ class TlsContextsTest {
             SSLSocket socket = null;
             Exception clientFailure = null;
             try {
-                socket = client.connect(host, listening.getLocalPort(), Duration.ofSeconds(10));
+                Socket connected = new Socket(host, listening.getLocalPort());
+                connected.setSoTimeout(10_000);
+                socket = client.clientSide(connected, host, listening.getLocalPort());
                 if (socket.getInputStream().read() != 1) {
                     throw new IOException("the server closed the connection");
                 }
