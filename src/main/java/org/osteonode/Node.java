@@ -2,6 +2,8 @@ package org.osteonode;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.osteonode.clinical.ClinicalPath;
+import org.osteonode.pixels.ChildProcessDecoder;
+import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.clinical.Eligibility;
 import org.osteonode.clinical.ModelScorer;
 import org.osteonode.clinical.StudyReporter;
@@ -78,6 +80,31 @@ public final class Node implements AutoCloseable {
         this.scorer = scorer;
     }
 
+    /**
+     * Decodes in Java, and JPEG-LS and 12-bit JPEG with dcmtk in a child process; without dcmtk those are archived
+     * but not scored (skipped{reason=no-decoder}), and the log says what to install.
+     */
+    private static PixelDataDecoder pixelDecoder(Settings settings) {
+        Settings.Clinical clinical = settings.clinical();
+        try {
+            ChildProcessDecoder child = ChildProcessDecoder.start(settings.decodingDir(),
+                    new ChildProcessDecoder.Limits(clinical.decoderTimeout(), clinical.decoderMemoryBytes()));
+            if (child.networkIsolated()) {
+                log.info("event=decoder.ready transfer_syntaxes=jpeg-ls,jpeg-12-bit sandbox=\"{}\"", child.sandbox());
+            } else {
+                log.warn("event=decoder.ready transfer_syntaxes=jpeg-ls,jpeg-12-bit sandbox=\"{}\" network=not-isolated "
+                        + "reason=\"unshare --net is refused here (a container's seccomp profile, or user namespaces "
+                        + "off)\" fix=\"allow network namespaces, or keep the node's egress closed (docs/pixels.md)\"",
+                        child.sandbox());
+            }
+            return PixelDataDecoder.withChildProcess(child);
+        } catch (java.io.IOException e) {
+            log.warn("event=decoder.unavailable transfer_syntaxes=jpeg-ls,jpeg-12-bit reason=\"{}\" effect=\"such "
+                    + "images are archived but not scored (skipped{reason=no-decoder})\"", e.getMessage());
+            return PixelDataDecoder.inJava();
+        }
+    }
+
     public static Node start(Settings settings) throws Exception {
         // Checked before anything starts: a misspelt body part stops start-up naming its key.
         Set<BodyPart> screened = Eligibility.screened(settings.clinical().bodyParts());
@@ -115,7 +142,8 @@ public final class Node implements AutoCloseable {
             StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir(), pseudonymizer::workspace);
             ClinicalPath clinical = new ClinicalPath(new Eligibility(screened,
                     settings.clinical().maxStudyAgeDays(), java.time.Clock.systemDefaultZone()),
-                    new BodyPartNormalizer(), scorer, studies, workspace, pseudonymizer);
+                    new BodyPartNormalizer(), scorer, studies, workspace, pseudonymizer,
+                    pixelDecoder(settings));
             IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine, index, clinical, research,
                     new LabelStore(database.dataSource()), metrics);
             ModelCard card = model.card();

@@ -28,9 +28,11 @@ public final class ClinicalPath {
     private final ClinicalStudies studies;
     private final StudyWorkspace workspace;
     private final Pseudonymizer pseudonymizer;
+    private final PixelDataDecoder decoder;
 
     public ClinicalPath(Eligibility eligibility, BodyPartNormalizer bodyParts, ImageScorer scorer,
-            ClinicalStudies studies, StudyWorkspace workspace, Pseudonymizer pseudonymizer) {
+            ClinicalStudies studies, StudyWorkspace workspace, Pseudonymizer pseudonymizer, PixelDataDecoder decoder) {
+        this.decoder = decoder;
         this.eligibility = eligibility;
         this.bodyParts = bodyParts;
         this.scorer = scorer;
@@ -64,7 +66,7 @@ public final class ClinicalPath {
         }
         Image image = new Image(pseudonymizer.uid(value(header, TagFromName.StudyInstanceUID)),
                 pseudonymizer.uid(value(header, TagFromName.SOPInstanceUID)), header, bodyPart);
-        MonochromeFrame frame = PixelDataDecoder.firstFrame(header, encoded.file(), encoded.pixelDataOffset());
+        MonochromeFrame frame = decoder.firstFrameOf(header, encoded.file(), encoded.pixelDataOffset());
         return new Outcome.Scoring(scorer.score(frame), image);
     }
 

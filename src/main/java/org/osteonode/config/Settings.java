@@ -93,8 +93,12 @@ public record Settings(
     public record Research(Set<String> modalities, Set<String> bodyParts, Set<String> sopClasses) {
     }
 
+    /**
+     * @param decoderTimeout     a child decoder (JPEG-LS, 12-bit JPEG) still running after this is killed
+     * @param decoderMemoryBytes a child decoder's address space limit
+     */
     public record Clinical(Set<String> bodyParts, int maxStudyAgeDays, Duration stable,
-            Duration retention) {
+            Duration retention, Duration decoderTimeout, long decoderMemoryBytes) {
     }
 
     /**
@@ -145,6 +149,11 @@ public record Settings(
     /** Identified references of scored images, until their study's report is made. */
     public Path clinicalDir() {
         return dataDir.resolve("clinical");
+    }
+
+    /** Child decoders' private folders (identified pixels while they run), emptied at start. */
+    public Path decodingDir() {
+        return dataDir.resolve("decoding");
     }
 
     public Path databaseDir() {

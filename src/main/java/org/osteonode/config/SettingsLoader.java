@@ -80,6 +80,8 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.clinical.max-study-age-days", "30");
         DEFAULTS.put("osteonode.study.stable-seconds", "10");
         DEFAULTS.put("osteonode.clinical.retain-days", "7");
+        DEFAULTS.put("osteonode.clinical.decoder-timeout-seconds", "30");
+        DEFAULTS.put("osteonode.clinical.decoder-memory-mb", "1024");
         DEFAULTS.put("osteonode.shutdown.grace-seconds", "30");
         DEFAULTS.put("osteonode.log.level", "INFO");
     }
@@ -196,7 +198,9 @@ public final class SettingsLoader {
                 new Settings.Clinical(v.bodyParts("osteonode.clinical.body-parts"),
                         v.integer("osteonode.clinical.max-study-age-days", 0, 36500),
                         Duration.ofSeconds(v.integer("osteonode.study.stable-seconds", 0, 86400)),
-                        Duration.ofDays(v.integer("osteonode.clinical.retain-days", 0, 3650))),
+                        Duration.ofDays(v.integer("osteonode.clinical.retain-days", 0, 3650)),
+                        Duration.ofSeconds(v.integer("osteonode.clinical.decoder-timeout-seconds", 1, 3600)),
+                        v.integer("osteonode.clinical.decoder-memory-mb", 64, 65536) * 1024L * 1024L),
                 Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)),
                 v.oneOf("osteonode.log.level", Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")));
     }

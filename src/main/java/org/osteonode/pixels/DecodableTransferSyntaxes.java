@@ -8,9 +8,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Which transfer syntaxes' Pixel Data this node decodes, and why not the others (docs/pixels.md). PixelMed
- * reads the uncompressed, deflated and RLE encodings itself and hands compressed frames to the Java ImageIO
- * reader registered under a format name; whether that reader is on the class path is checked, not assumed.
+ * Which transfer syntaxes' Pixel Data this node decodes, and how (docs/pixels.md). PixelMed reads the
+ * uncompressed, deflated and RLE encodings itself and hands compressed frames to the Java ImageIO reader registered
+ * under a format name; whether that reader is on the class path is checked, not assumed. JPEG-LS and 12-bit JPEG,
+ * which no maintained Java reader decodes, are decoded by dcmtk in a child process ({@link ChildProcessDecoder}).
  */
 public final class DecodableTransferSyntaxes {
     /** The ImageIO format name PixelMed asks for, per transfer syntax; null: PixelMed decodes it alone. */
@@ -25,21 +26,18 @@ public final class DecodableTransferSyntaxes {
             Map.entry(TransferSyntax.JPEGLossless, Decoder.JPEG_LOSSLESS),
             Map.entry(TransferSyntax.JPEGLosslessSV1, Decoder.JPEG_LOSSLESS),
             Map.entry(TransferSyntax.JPEG2000Lossless, Decoder.JPEG_2000),
-            Map.entry(TransferSyntax.JPEG2000, Decoder.JPEG_2000));
+            Map.entry(TransferSyntax.JPEG2000, Decoder.JPEG_2000),
+            Map.entry(TransferSyntax.JPEGLS, Decoder.CHILD_PROCESS),
+            Map.entry(TransferSyntax.JPEGNLS, Decoder.CHILD_PROCESS));
 
-    private static final String NO_JPEG_LS = "no maintained JPEG-LS decoder for Java ImageIO exists on Maven Central"
-            + " or in Debian (PixelMed's pixelmed_imageio decodes JPEG Lossless, process 14, only)";
-
-    /** Accepted by the node (StoragePresentationContextPolicy) but not decodable by any reader it has. */
-    private static final Map<String, String> UNDECODABLE = Map.of(
-            TransferSyntax.JPEGLS, NO_JPEG_LS,
-            TransferSyntax.JPEGNLS, NO_JPEG_LS);
-
-    private enum Decoder {
+    /** Who decodes a transfer syntax. */
+    enum Decoder {
         PIXELMED(null, ""),
         JPEG("JPEG", "the JDK"),
         JPEG_LOSSLESS("jpeg-lossless", "the Debian package libpixelmed-imageio-java"),
-        JPEG_2000("JPEG2000", "com.github.jai-imageio:jai-imageio-jpeg2000");
+        JPEG_2000("JPEG2000", "com.github.jai-imageio:jai-imageio-jpeg2000"),
+        /** dcmtk's dcmdjpls or dcmdjpeg, one child process per object. */
+        CHILD_PROCESS(null, "the Debian package dcmtk");
 
         final String imageIoFormat;
         final String providedBy;
@@ -57,40 +55,44 @@ public final class DecodableTransferSyntaxes {
     private DecodableTransferSyntaxes() {
     }
 
-    /** The transfer syntaxes whose Pixel Data decodes here, with the readers now on the class path. */
-    public static Set<String> decodable() {
-        return DECODERS.entrySet().stream().filter(e -> e.getValue().present()).map(Map.Entry::getKey)
-                .collect(Collectors.toUnmodifiableSet());
+    /** The transfer syntaxes whose Pixel Data decodes in the JVM, with the readers now on the class path. */
+    public static Set<String> decodedInJava() {
+        return DECODERS.entrySet().stream().filter(e -> e.getValue().present() && e.getValue() != Decoder.CHILD_PROCESS)
+                .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** The transfer syntaxes the node accepts and stores but whose Pixel Data it cannot decode. */
-    public static Set<String> undecodable() {
-        return UNDECODABLE.keySet();
+    /** The transfer syntaxes whose Pixel Data a child process decodes (for JPEG Extended: over 8 bits only). */
+    public static Set<String> decodedByChildProcess() {
+        return Set.of(TransferSyntax.JPEGLS, TransferSyntax.JPEGNLS, TransferSyntax.JPEGExtended);
     }
 
     /**
-     * Returns when Pixel Data of {@code bitsStored} bits in this transfer syntax decodes here, else says why.
+     * Who decodes Pixel Data of {@code bitsStored} bits in this transfer syntax, else why nobody does here.
+     *
+     * @param childProcess whether this node runs child decoders ({@link ChildProcessDecoder})
      */
-    public static void requireDecodable(String transferSyntaxUid, int bitsStored)
+    static Decoder decoder(String transferSyntaxUid, int bitsStored, boolean childProcess)
             throws UnsupportedTransferSyntaxException {
-        String reason = UNDECODABLE.get(transferSyntaxUid);
-        if (reason != null) {
-            throw new UnsupportedTransferSyntaxException(transferSyntaxUid, reason);
-        }
         Decoder decoder = DECODERS.get(transferSyntaxUid);
         if (decoder == null) {
             throw new UnsupportedTransferSyntaxException(transferSyntaxUid,
                     "not a transfer syntax whose Pixel Data this node decodes");
         }
+        if (decoder == Decoder.JPEG && bitsStored > 8) {
+            // The JDK's reader is libjpeg built for 8-bit samples; TwelveMonkeys delegates to it, and no other
+            // maintained Java reader decodes 12-bit DCT JPEG (process 4): dcmtk's dcmdjpeg (libijg12) does.
+            decoder = Decoder.CHILD_PROCESS;
+        }
+        if (decoder == Decoder.CHILD_PROCESS && !childProcess) {
+            throw new UnsupportedTransferSyntaxException(transferSyntaxUid, (bitsStored > 8
+                    && transferSyntaxUid.equals(TransferSyntax.JPEGExtended) ? "JPEG with " + bitsStored
+                    + " bits stored (process 4)" : "JPEG-LS") + " is decoded by dcmtk in a child process, and none"
+                    + " runs here (no Java reader decodes it; see docs/pixels.md)");
+        }
         if (!decoder.present()) {
             throw new UnsupportedTransferSyntaxException(transferSyntaxUid, "no ImageIO reader for '"
                     + decoder.imageIoFormat + "' on the class path; it comes from " + decoder.providedBy);
         }
-        if (decoder == Decoder.JPEG && bitsStored > 8) {
-            // The JDK's reader is libjpeg built for 8-bit samples; TwelveMonkeys delegates to it, and no other
-            // maintained Java reader decodes 12-bit DCT JPEG (process 4).
-            throw new UnsupportedTransferSyntaxException(transferSyntaxUid, "JPEG with " + bitsStored
-                    + " bits stored (process 4): Java ImageIO's JPEG reader decodes 8-bit samples only");
-        }
+        return decoder;
     }
 }

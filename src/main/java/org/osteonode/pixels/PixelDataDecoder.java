@@ -22,7 +22,8 @@ import java.util.Arrays;
 
 /**
  * Reads the first frame of a grayscale image object's Pixel Data as sample words, with the attributes that
- * present it. Native little endian Pixel Data is read here, in place; anything else PixelMed decodes (itself, or
+ * present it. Native little endian Pixel Data is read here, in place; JPEG-LS and 12-bit JPEG a child process
+ * decodes ({@link ChildProcessDecoder}), when this decoder has one; anything else PixelMed decodes (itself, or
  * through the ImageIO reader for the transfer syntax). Either way the header is checked first: a transfer syntax
  * without a decoder, a colour image or an oversized frame is refused before any pixel is read.
  */
@@ -30,8 +31,24 @@ public final class PixelDataDecoder {
     private static final int BUFFER = 64 * 1024;
     /** 40 megapixels: a 6,300 × 6,300 frame, beyond any CR or DX detector; refused before anything is allocated. */
     static final long MAX_PIXELS = 40_000_000;
+    /** What a child may write: every frame of a multi-frame object, but not more than this. */
+    private static final long MAX_CHILD_OUTPUT = 4L * 1024 * 1024 * 1024;
+    private static final PixelDataDecoder IN_JAVA = new PixelDataDecoder(null);
 
-    private PixelDataDecoder() {
+    private final ChildProcessDecoder childProcess;
+
+    private PixelDataDecoder(ChildProcessDecoder childProcess) {
+        this.childProcess = childProcess;
+    }
+
+    /** Decodes in the JVM what Java decodes, and JPEG-LS and 12-bit JPEG with {@code childProcess}. */
+    public static PixelDataDecoder withChildProcess(ChildProcessDecoder childProcess) {
+        return new PixelDataDecoder(childProcess);
+    }
+
+    /** Decodes in the JVM only: JPEG-LS and 12-bit JPEG are refused as undecodable. */
+    public static PixelDataDecoder inJava() {
+        return IN_JAVA;
     }
 
     /**
@@ -43,17 +60,30 @@ public final class PixelDataDecoder {
      * @throws IOException the file cannot be read
      */
     public static MonochromeFrame firstFrame(Path dicomFile) throws IOException, PixelDataException {
-        AttributeList header = new AttributeList();
-        long stoppedAt;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(dicomFile), BUFFER);
-             DicomInputStream dicom = new DicomInputStream(in)) {
-            stoppedAt = header.read(dicom, TagFromName.PixelData);
-        } catch (DicomException | RuntimeException e) {
-            throw new PixelDataException("header could not be read: " + e.getClass().getSimpleName() + ": "
-                    + e.getMessage(), e);
+        return IN_JAVA.firstFrameOf(dicomFile);
+    }
+
+    /** As {@link #firstFrame(Path)}, with this decoder's child process for what Java does not decode. */
+    public MonochromeFrame firstFrameOf(Path dicomFile) throws IOException, PixelDataException {
+        Header header = Header.read(dicomFile);
+        return firstFrameOf(header.attributes(), dicomFile, header.pixelDataOffset());
+    }
+
+    /** The attributes up to Pixel Data, and where its element starts (-1: no Pixel Data). */
+    private record Header(AttributeList attributes, long pixelDataOffset) {
+        static Header read(Path dicomFile) throws IOException, PixelDataException {
+            AttributeList header = new AttributeList();
+            long stoppedAt;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(dicomFile), BUFFER);
+                 DicomInputStream dicom = new DicomInputStream(in)) {
+                stoppedAt = header.read(dicom, TagFromName.PixelData);
+            } catch (DicomException | RuntimeException e) {
+                throw new PixelDataException("header could not be read: " + e.getClass().getSimpleName() + ": "
+                        + e.getMessage(), e);
+            }
+            // the parser stops after the tag of Pixel Data: the element starts 4 bytes earlier
+            return new Header(header, stoppedAt < Files.size(dicomFile) ? stoppedAt - 4 : -1);
         }
-        // the parser stops after the tag of Pixel Data: the element starts 4 bytes earlier
-        return firstFrame(header, dicomFile, stoppedAt < Files.size(dicomFile) ? stoppedAt - 4 : -1);
     }
 
     /**
@@ -66,6 +96,12 @@ public final class PixelDataDecoder {
      */
     public static MonochromeFrame firstFrame(AttributeList header, Path dicomFile, long pixelDataOffset)
             throws IOException, PixelDataException {
+        return IN_JAVA.firstFrameOf(header, dicomFile, pixelDataOffset);
+    }
+
+    /** As {@link #firstFrame(AttributeList, Path, long)}, with this decoder's child process. */
+    public MonochromeFrame firstFrameOf(AttributeList header, Path dicomFile, long pixelDataOffset)
+            throws IOException, PixelDataException {
         // The header is checked first: an object whose pixels cannot be decoded is refused before they are read.
         ImagePixel pixel = ImagePixel.of(header);
         String transferSyntax = Attribute.getSingleStringValueOrEmptyString(header, TagFromName.TransferSyntaxUID)
@@ -73,7 +109,8 @@ public final class PixelDataDecoder {
         if (transferSyntax.isEmpty()) {
             throw new PixelDataException("no Transfer Syntax UID: not a DICOM file with File Meta Information");
         }
-        DecodableTransferSyntaxes.requireDecodable(transferSyntax, pixel.bitsStored());
+        DecodableTransferSyntaxes.Decoder decoder = DecodableTransferSyntaxes.decoder(transferSyntax,
+                pixel.bitsStored(), childProcess != null);
         PhotometricInterpretation photometric = PhotometricInterpretation.of(
                 Attribute.getSingleStringValueOrEmptyString(header, TagFromName.PhotometricInterpretation));
         ModalityLut modalityLut = ModalityLut.of(header, pixel.signed());
@@ -84,12 +121,48 @@ public final class PixelDataDecoder {
 
         boolean nativeLittleEndian = transferSyntax.equals(TransferSyntax.ImplicitVRLittleEndian)
                 || transferSyntax.equals(TransferSyntax.ExplicitVRLittleEndian);
-        short[] samples = nativeLittleEndian && pixelDataOffset >= 0
-                ? pixel.samples(NativePixelData.firstFrame(dicomFile, pixelDataOffset,
-                        transferSyntax.equals(TransferSyntax.ExplicitVRLittleEndian), pixel.frameBytes()))
-                : pixel.samples(readWhole(dicomFile).get(TagFromName.PixelData));
+        short[] samples;
+        if (decoder == DecodableTransferSyntaxes.Decoder.CHILD_PROCESS) {
+            samples = decodedByChildProcess(header, dicomFile, transferSyntax, pixel);
+        } else if (nativeLittleEndian && pixelDataOffset >= 0) {
+            samples = pixel.samples(NativePixelData.firstFrame(dicomFile, pixelDataOffset,
+                    transferSyntax.equals(TransferSyntax.ExplicitVRLittleEndian), pixel.frameBytes()));
+        } else {
+            samples = pixel.samples(readWhole(dicomFile).get(TagFromName.PixelData));
+        }
         return new MonochromeFrame(pixel.rows(), pixel.columns(), samples, pixel.coding(), photometric, modalityLut,
                 voi, padding);
+    }
+
+    /**
+     * The child writes an uncompressed copy, bounded by the child's file size limit, read as untrusted: its rows,
+     * columns and bits allocated must be the input's. Its samples are then read with the input's Bits Stored, High
+     * Bit and Pixel Representation, since those are what the sender declared (a decoder may restate Bits Stored as
+     * the code stream's precision).
+     */
+    private short[] decodedByChildProcess(AttributeList header, Path dicomFile, String transferSyntax,
+            ImagePixel pixel) throws IOException, PixelDataException {
+        int frames = Math.max(1, Attribute.getSingleIntegerValueOrDefault(header, TagFromName.NumberOfFrames, 1));
+        long maxOutput = Math.min(MAX_CHILD_OUTPUT, (long) frames * pixel.frameBytes());
+        try (ChildProcessDecoder.Decoded decoded = childProcess.decode(dicomFile, transferSyntax, maxOutput)) {
+            Header output = Header.read(decoded.output());
+            String outputSyntax = Attribute.getSingleStringValueOrEmptyString(output.attributes(),
+                    TagFromName.TransferSyntaxUID).trim();
+            ImagePixel outputPixel;
+            try {
+                outputPixel = ImagePixel.of(output.attributes());
+            } catch (PixelDataException e) {
+                throw new DecodeFailedException("the decoder's output is not an image: " + e.getMessage(), e);
+            }
+            if (!outputSyntax.equals(TransferSyntax.ExplicitVRLittleEndian) || output.pixelDataOffset() < 0
+                    || outputPixel.rows() != pixel.rows() || outputPixel.columns() != pixel.columns()
+                    || outputPixel.bitsAllocated() != pixel.bitsAllocated()) {
+                throw new DecodeFailedException("the decoder's output (" + outputPixel + ", " + outputSyntax
+                        + ") is not the input's image (" + pixel + ")");
+            }
+            return pixel.samples(NativePixelData.firstFrame(decoded.output(), output.pixelDataOffset(), true,
+                    pixel.frameBytes()));
+        }
     }
 
     private static AttributeList readWhole(Path file) throws IOException, PixelDataException {
@@ -100,7 +173,7 @@ public final class PixelDataDecoder {
         } catch (DicomException | IIOException | RuntimeException e) {
             // IIOException: an ImageIO reader met a code stream it cannot decode; the file itself was readable.
             // PixelMed's and ImageIO's messages describe the encoding (codec, transfer syntax, offset), not values.
-            throw new PixelDataException("Pixel Data could not be decoded: " + e.getClass().getSimpleName() + ": "
+            throw new DecodeFailedException("Pixel Data could not be decoded: " + e.getClass().getSimpleName() + ": "
                     + e.getMessage(), e);
         }
         return list;

@@ -18,6 +18,8 @@ import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.UnreadableObjectException;
 import org.osteonode.labels.ProxyLabels;
 import org.osteonode.observe.Metrics;
+import org.osteonode.pixels.DecodeFailedException;
+import org.osteonode.pixels.PixelDataException;
 import org.osteonode.pixels.UnsupportedTransferSyntaxException;
 import org.osteonode.store.DatabaseUnavailableException;
 import org.osteonode.store.InstanceIndex;
@@ -243,6 +245,16 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
             throw e;
         } catch (UnsupportedTransferSyntaxException e) {
             outcome = new ClinicalPath.Outcome.Skipped("no-decoder");
+        } catch (DecodeFailedException e) {
+            // expected now and then on real archives (a corrupt or crafted code stream): one line, no stack
+            log.warn("event=clinical.decode-failed file={} transfer_syntax={} error=\"{}\" effect=\"archived, not "
+                    + "scored; not retried\"", object.file().getFileName(), object.header().transferSyntaxUid(),
+                    e.getMessage());
+            outcome = new ClinicalPath.Outcome.Skipped("decode-failed");
+        } catch (PixelDataException e) {
+            log.warn("event=clinical.not-presentable file={} error=\"{}\" effect=\"archived, not scored\"",
+                    object.file().getFileName(), e.getMessage());
+            outcome = new ClinicalPath.Outcome.Skipped("not-presentable");
         } catch (Exception e) {
             logClinicalFailure(object, e);
             outcome = new ClinicalPath.Outcome.Skipped("failed");

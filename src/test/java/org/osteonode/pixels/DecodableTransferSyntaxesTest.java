@@ -8,41 +8,46 @@ import java.util.HashSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DecodableTransferSyntaxesTest {
 
     @Test
-    void everyTransferSyntaxTheNodeAcceptsIsEitherDecodedOrKnownNotToBe() {
-        Set<String> classified = new HashSet<>(DecodableTransferSyntaxes.decodable());
-        classified.addAll(DecodableTransferSyntaxes.undecodable());
+    void everyTransferSyntaxTheNodeAcceptsIsDecodedInJavaOrByAChildProcess() {
+        Set<String> classified = new HashSet<>(DecodableTransferSyntaxes.decodedInJava());
+        classified.addAll(DecodableTransferSyntaxes.decodedByChildProcess());
 
         assertThat(classified).containsExactlyInAnyOrderElementsOf(StoragePresentationContextPolicy.TRANSFER_SYNTAXES);
     }
 
     @Test
-    void withTheReadersOnTheClassPathAllButJpegLsDecode() {
-        assertThat(DecodableTransferSyntaxes.undecodable())
-                .containsExactlyInAnyOrder(TransferSyntax.JPEGLS, TransferSyntax.JPEGNLS);
-        assertThat(DecodableTransferSyntaxes.decodable()).contains(TransferSyntax.JPEGLossless,
-                TransferSyntax.JPEGLosslessSV1, TransferSyntax.JPEG2000Lossless, TransferSyntax.JPEG2000);
+    void withTheReadersOnTheClassPathAllButJpegLsDecodeInJava() {
+        assertThat(DecodableTransferSyntaxes.decodedInJava()).doesNotContain(TransferSyntax.JPEGLS,
+                TransferSyntax.JPEGNLS).contains(TransferSyntax.JPEGLossless, TransferSyntax.JPEGLosslessSV1,
+                TransferSyntax.JPEG2000Lossless, TransferSyntax.JPEG2000, TransferSyntax.JPEGExtended);
     }
 
     @Test
-    void jpegLsIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> DecodableTransferSyntaxes.requireDecodable(TransferSyntax.JPEGLS, 12))
+    void jpegLsGoesToTheChildProcessAndWithoutOneIsRefusedWithTheReason() throws Exception {
+        assertThat(DecodableTransferSyntaxes.decoder(TransferSyntax.JPEGLS, 12, true))
+                .isEqualTo(DecodableTransferSyntaxes.Decoder.CHILD_PROCESS);
+        assertThat(DecodableTransferSyntaxes.decoder(TransferSyntax.JPEGNLS, 16, true))
+                .isEqualTo(DecodableTransferSyntaxes.Decoder.CHILD_PROCESS);
+        assertThatThrownBy(() -> DecodableTransferSyntaxes.decoder(TransferSyntax.JPEGLS, 12, false))
                 .isInstanceOf(UnsupportedTransferSyntaxException.class)
                 .hasMessageContaining("JPEG-LS")
+                .hasMessageContaining("child process")
                 .extracting(e -> ((UnsupportedTransferSyntaxException) e).transferSyntaxUid())
                 .isEqualTo(TransferSyntax.JPEGLS);
     }
 
     @Test
-    void jpegExtendedDecodesEightBitsOnly() {
-        assertThatCode(() -> DecodableTransferSyntaxes.requireDecodable(TransferSyntax.JPEGExtended, 8))
-                .doesNotThrowAnyException();
-        assertThatThrownBy(() -> DecodableTransferSyntaxes.requireDecodable(TransferSyntax.JPEGExtended, 12))
+    void jpegExtendedDecodesEightBitsInJavaAndTwelveInTheChildProcess() throws Exception {
+        assertThat(DecodableTransferSyntaxes.decoder(TransferSyntax.JPEGExtended, 8, false))
+                .isEqualTo(DecodableTransferSyntaxes.Decoder.JPEG);
+        assertThat(DecodableTransferSyntaxes.decoder(TransferSyntax.JPEGExtended, 12, true))
+                .isEqualTo(DecodableTransferSyntaxes.Decoder.CHILD_PROCESS);
+        assertThatThrownBy(() -> DecodableTransferSyntaxes.decoder(TransferSyntax.JPEGExtended, 12, false))
                 .isInstanceOf(UnsupportedTransferSyntaxException.class)
                 .hasMessageContaining("12 bits");
     }
@@ -51,9 +56,9 @@ class DecodableTransferSyntaxesTest {
     void aTransferSyntaxOutsideTheAcceptedOnesIsRefused() {
         String highThroughputJpeg2000 = "1.2.840.10008.1.2.4.201";
 
-        assertThatThrownBy(() -> DecodableTransferSyntaxes.requireDecodable(highThroughputJpeg2000, 12))
+        assertThatThrownBy(() -> DecodableTransferSyntaxes.decoder(highThroughputJpeg2000, 12, true))
                 .isInstanceOf(UnsupportedTransferSyntaxException.class);
-        assertThatThrownBy(() -> DecodableTransferSyntaxes.requireDecodable("", 12))
+        assertThatThrownBy(() -> DecodableTransferSyntaxes.decoder("", 12, true))
                 .isInstanceOf(UnsupportedTransferSyntaxException.class);
     }
 }

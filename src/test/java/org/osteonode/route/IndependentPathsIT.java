@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteonode.clinical.ClinicalPath;
+import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.clinical.Eligibility;
 import org.osteonode.clinical.StudyReporter;
 import org.osteonode.clinical.StudyWorkspace;
@@ -96,7 +97,7 @@ class IndependentPathsIT {
                 new BodyPartNormalizer(), frame -> modelAnswers.thenApply(answered -> {
                     scored.incrementAndGet();
                     return 0.5;
-                }), studies, workspace, pseudonymizer);
+                }), studies, workspace, pseudonymizer, PixelDataDecoder.inJava());
         Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir());
         StudyReporter reporter = new StudyReporter(studies, workspace, outbox, pseudonymizer,
                 new OsteoporosisReport.Algorithm("stuck model", "1", "2.25.1", "test"), 0.5, Duration.ofSeconds(1),
