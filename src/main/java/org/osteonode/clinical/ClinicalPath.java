@@ -41,6 +41,13 @@ public final class ClinicalPath {
         this.pseudonymizer = pseudonymizer;
     }
 
+    /**
+     * Skip reasons of images that were eligible, so meant for the model, but could not be scored (docs/clinical.md);
+     * the other reasons are eligibility rules.
+     */
+    public static final java.util.Set<String> MEANT_FOR_THE_MODEL = java.util.Set.of("no-decoder", "decode-failed",
+            "not-presentable", "failed");
+
     /** What became of one object on the clinical path. */
     public sealed interface Outcome {
         /** With the model; {@link #keep} its score when it arrives. */

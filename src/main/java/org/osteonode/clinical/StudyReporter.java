@@ -84,12 +84,25 @@ public final class StudyReporter {
             // the images of the study the model did not see, so that a site sees what each report leaves out
             java.util.SortedMap<String, Integer> skips = studies.skips(study.studyKey());
             log.info("event=report.queued study={} version={} images={} likely={} skipped={} skipped_reasons={}",
-                    study.studyKey(), version, images.size(), score.likely(),
-                    skips.values().stream().mapToInt(Integer::intValue).sum(), skips.isEmpty() ? "-"
-                            : skips.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
-                                    .collect(java.util.stream.Collectors.joining(",")));
+                    study.studyKey(), version, images.size(), score.likely(), total(skips), reasons(skips));
+        }
+        for (ClinicalStudies.Unscored study : studies.newlyUnscored(stable, ClinicalPath.MEANT_FOR_THE_MODEL)) {
+            // No report will come for it: say so once, or the radiologist's missing help goes unnoticed. Studies
+            // skipped for eligibility alone (a chest, an old study) are as designed and only counted in the metric.
+            log.warn("event=study.unscored study={} skipped={} skipped_reasons={} effect=\"no report: images meant "
+                    + "for the model could not be scored\"", study.studyKey(), total(study.skips()),
+                    reasons(study.skips()));
         }
         return queued;
+    }
+
+    private static int total(java.util.SortedMap<String, Integer> skips) {
+        return skips.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private static String reasons(java.util.SortedMap<String, Integer> skips) {
+        return skips.isEmpty() ? "-" : skips.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     /**

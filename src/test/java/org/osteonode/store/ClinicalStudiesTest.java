@@ -63,6 +63,30 @@ class ClinicalStudiesTest {
     }
 
     @Test
+    void aStudyWhoseImagesMeantForTheModelAllFailedIsAnnouncedOnceWhenQuietAndComplete() throws Exception {
+        java.util.Set<String> meant = java.util.Set.of("decode-failed", "no-decoder");
+        String failed = seen(SyntheticDicom.newUid());
+        studies.skipped(failed, studyKey, "decode-failed");
+        studies.skipped("a-chest", studyKey, "body-part");
+        studies.skipped("chest-only", "chest-study", "body-part");
+        String scoredStudy = reference.uid(SyntheticDicom.newUid());
+        studies.skipped("undecodable-beside-a-score", scoredStudy, "no-decoder");
+        studies.score("scored", scoredStudy, 0.4);
+        InstanceHeader unseen = header(SyntheticDicom.newUid());
+        index.record(unseen, 10);
+
+        assertThat(studies.newlyUnscored(Duration.ZERO, meant)).as("an instance of the study is still unseen")
+                .isEmpty();
+        index.clinicalDone(unseen);
+        assertThat(studies.newlyUnscored(Duration.ofHours(1), meant)).as("not quiet yet").isEmpty();
+
+        assertThat(studies.newlyUnscored(Duration.ZERO, meant)).as("not the chest study, not the scored one")
+                .containsExactly(new ClinicalStudies.Unscored(studyKey, new java.util.TreeMap<>(java.util.Map.of(
+                        "body-part", 1, "decode-failed", 1))));
+        assertThat(studies.newlyUnscored(Duration.ZERO, meant)).as("once").isEmpty();
+    }
+
+    @Test
     void anInstanceIsRecordedOnceUnderKeyedPseudonymsAndAResendIsCounted() throws Exception {
         InstanceHeader header = header(SyntheticDicom.newUid());
 
