@@ -176,8 +176,8 @@ public final class ChildProcessDecoder {
             if (!process.waitFor(limits.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
-                throw new DecodeFailedException(program + " did not finish within " + limits.timeout().toSeconds()
-                        + " s and was killed");
+                throw new DecodeFailedException(program + " did not finish within " + limits.timeout().toMillis()
+                        + " ms and was killed");
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Every transfer syntax the node accepts, encoded by the tools of the field (dcmtk's dcmconv, dcmcjpeg,
  * dcmcjpls, dcmcrle; GDCM's gdcmconv) from a synthetic radiograph, then decoded here. Lossless encodings must
- * give back every stored value; lossy ones what dcmtk or GDCM decode them to; the rest must be refused with
- * {@link UnsupportedTransferSyntaxException}.
+ * give back every stored value; lossy ones what dcmtk or GDCM decode them to. JPEG-LS and 12-bit JPEG are
+ * decoded in a child process; without one they are refused with {@link UnsupportedTransferSyntaxException}.
  */
 class PixelDecodingIT {
     private static final int ROWS = 96;
@@ -115,14 +115,89 @@ class PixelDecodingIT {
                 1 << bitsStored).isLessThan((1 << bitsStored) / 100.0);
     }
 
+    /**
+     * JPEG-LS and 12-bit JPEG, decoded by dcmtk in a child process ({@link ChildProcessDecoder}). Lossless: every
+     * stored value back, whoever encoded it. Lossy: the values dcmtk's own decoder writes, and, for what GDCM
+     * encoded, also the values GDCM's own decoder writes (CharLS and libijg12 on either side).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "JPEG-LS Lossless 12 bits (dcmtk),            1.2.840.10008.1.2.4.80,   16, 12, false, dcmcjpls",
+        "JPEG-LS Lossless 16 bits (dcmtk),            1.2.840.10008.1.2.4.80,   16, 16, false, dcmcjpls",
+        "JPEG-LS Lossless 8 bits (dcmtk),             1.2.840.10008.1.2.4.80,   8,  8,  false, dcmcjpls",
+        "JPEG-LS Lossless 12 bits (GDCM),             1.2.840.10008.1.2.4.80,   16, 12, false, gdcmconv --jpegls",
+        "JPEG-LS Lossless 16 bits (GDCM),             1.2.840.10008.1.2.4.80,   16, 16, false, gdcmconv --jpegls",
+        "JPEG-LS Lossless signed 12 bits (GDCM),      1.2.840.10008.1.2.4.80,   16, 12, true,  gdcmconv --jpegls",
+    })
+    void aJpegLsLosslessEncodingDecodesInTheChildProcessToEveryStoredValue(String name, String transferSyntax,
+            int bitsAllocated, int bitsStored, boolean signed, String encoder) throws Exception {
+        int[] samples = pattern(1, bitsStored, signed);
+        CraftedImage image = CraftedImage.of(ROWS, COLUMNS).bits(bitsAllocated, bitsStored, bitsStored - 1)
+                .samples(1, samples);
+        if (signed) {
+            image.signed();
+        }
+        Path encoded = encode(encoder, image.write(temp.resolve("original.dcm")), transferSyntax);
+
+        MonochromeFrame frame = withChildProcess().firstFrameOf(encoded);
+
+        assertThat(frame.storedValues()).containsExactly(samples);
+        assertThat(decodingFolder()).as("the child's private folder is gone").isEmptyDirectory();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "JPEG-LS Near-Lossless 12 bits (dcmtk),  1.2.840.10008.1.2.4.81,   12, dcmcjpls +en,                 dcmdjpls",
+        "JPEG-LS Near-Lossless 12 bits (GDCM),   1.2.840.10008.1.2.4.81,   12, gdcmconv --jpegls --lossy -e 3, gdcmconv --raw",
+        "JPEG-LS Near-Lossless 16 bits (GDCM),   1.2.840.10008.1.2.4.81,   16, gdcmconv --jpegls --lossy -e 3, gdcmconv --raw",
+        "JPEG Extended 12 bits (dcmtk),          1.2.840.10008.1.2.4.51,   12, dcmcjpeg +ee,                 dcmdjpeg",
+    })
+    void aLossyEncodingTheChildProcessDecodesGivesTheReferenceDecodersValues(String name, String transferSyntax,
+            int bitsStored, String encoder, String referenceDecoder) throws Exception {
+        int[] samples = pattern(1, bitsStored, false);
+        Path original = CraftedImage.of(ROWS, COLUMNS).bits(16, bitsStored, bitsStored - 1).samples(1, samples)
+                .write(temp.resolve("original.dcm"));
+        Path encoded = encode(encoder, original, transferSyntax);
+        Path reference = temp.resolve("reference.dcm");
+        run(referenceDecoder, encoded, reference);
+        Path dcmtkReference = temp.resolve("dcmtk-reference.dcm");
+        run(transferSyntax.equals(TransferSyntax.JPEGExtended) ? "dcmdjpeg" : "dcmdjpls", encoded, dcmtkReference);
+
+        int[] decoded = withChildProcess().firstFrameOf(encoded).storedValues();
+
+        assertThat(decoded).as("the reference decoder's values").containsExactly(
+                PixelDataDecoder.firstFrame(reference).storedValues());
+        assertThat(decoded).as("dcmtk's values").containsExactly(PixelDataDecoder.firstFrame(dcmtkReference)
+                .storedValues());
+        assertThat(maxDifference(decoded, samples)).as("lossy, but near the original").isGreaterThan(0)
+                .isLessThan((1 << bitsStored) / 16);
+    }
+
+    /**
+     * GDCM 3.0's "very experimental" lossy JPEG writes 12-bit data as a 16-bit precision DCT stream under JPEG
+     * Extended, which allows 8 and 12 only (PS3.5 A.4.1, ISO/IEC 10918-1 process 4): dcmtk refuses it, and so
+     * the node, with the decoder's reason.
+     */
+    @Test
+    void gdcmsSixteenBitPrecisionJpegUnderJpegExtendedFailsToDecodeWithTheReason() throws Exception {
+        Path original = CraftedImage.of(ROWS, COLUMNS).bits(16, 12, 11).samples(1, pattern(1, 12, false))
+                .write(temp.resolve("original.dcm"));
+        Path encoded = encode("gdcmconv --jpeg --lossy -q 90", original, TransferSyntax.JPEGExtended);
+        PixelDataDecoder decoder = withChildProcess();
+
+        assertThatThrownBy(() -> decoder.firstFrameOf(encoded)).isInstanceOf(DecodeFailedException.class)
+                .hasMessage("dcmdjpeg exited with 1: F: Unsupported JPEG data precision 16: decompressing file: in.dcm");
+        assertThat(decodingFolder()).isEmptyDirectory();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "JPEG-LS Lossless,               1.2.840.10008.1.2.4.80,   12, dcmcjpls",
         "JPEG-LS Near-Lossless,          1.2.840.10008.1.2.4.81,   12, dcmcjpls +en",
         "JPEG Extended 12 bits,          1.2.840.10008.1.2.4.51,   12, dcmcjpeg +ee",
     })
-    void anEncodingWithoutAMaintainedDecoderIsRefusedAsSuch(String name, String transferSyntax, int bitsStored,
-            String encoder) throws Exception {
+    void withoutAChildProcessAnEncodingJavaCannotDecodeIsRefusedAsSuch(String name, String transferSyntax,
+            int bitsStored, String encoder) throws Exception {
         Path original = CraftedImage.of(ROWS, COLUMNS).bits(16, bitsStored, bitsStored - 1)
                 .samples(1, pattern(1, bitsStored, false)).write(temp.resolve("original.dcm"));
         Path encoded = encode(encoder, original, transferSyntax);
@@ -131,6 +206,15 @@ class PixelDecodingIT {
         assertThatThrownBy(() -> preprocessor.tensor(encoded))
                 .isInstanceOfSatisfying(UnsupportedTransferSyntaxException.class,
                         e -> assertThat(e.transferSyntaxUid()).isEqualTo(transferSyntax));
+    }
+
+    private PixelDataDecoder withChildProcess() throws Exception {
+        return PixelDataDecoder.withChildProcess(ChildProcessDecoder.start(decodingFolder(),
+                new ChildProcessDecoder.Limits(java.time.Duration.ofSeconds(30), 1L << 30)));
+    }
+
+    private Path decodingFolder() {
+        return temp.resolve("decoding");
     }
 
     @Test
