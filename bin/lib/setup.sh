@@ -2,9 +2,11 @@
 # Sourced, not run. Expects $root (the checkout) to be set.
 
 # Debian packages each command needs. The JDK builds and runs osteonode; PixelMed and its JPEG Lossless
-# decoder come from Debian; so does the PostgreSQL server the node runs as its child (apt keeps it patched).
+# decoder come from Debian; so does the PostgreSQL server the node runs as its child (apt keeps it patched), and
+# dcmtk, whose dcmdjpls and dcmdjpeg decode JPEG-LS and 12-bit JPEG in a child process (util-linux's prlimit and
+# unshare hold that child).
 runtime_packages=(openjdk-17-jdk-headless libpixelmed-java libpixelmed-imageio-java curl ca-certificates unzip util-linux
-  postgresql)
+  postgresql dcmtk)
 # The real peers the tests talk to: dcmtk (storescu/echoscu/storescp, and the JPEG, JPEG-LS and RLE encoders),
 # Orthanc (a PACS), dicom3tools (dciodvfy), GDCM's tools (gdcmconv, the JPEG 2000 encoder); pydicom, numpy and cjpeg
 # for the real-tool corpus (src/test/corpus); PyTorch for the export's Dataset example (src/test/export); podman, runc
