@@ -167,6 +167,37 @@ class ExportIT {
     }
 
     /** Images of patients 'from' to 'to': two each, alternately spine and hip (and a chest for every third). */
+    /** The archive keeps a JPEG-LS object as it arrived; its PNG is decoded by dcmtk in a child process. */
+    @Test
+    void aJpegLsRadiographRendersToThePngOfItsUncompressedOriginal() throws Exception {
+        Path dataDir = temp.resolve("node");
+        planted.addAll(List.of("PID-EXP-LS", "QUIXEXPORT^JPEGLS"));
+        Path original = SyntheticDicom.radiograph().patient("PID-EXP-LS", "QUIXEXPORT^JPEGLS").bodyPart("LSPINE")
+                .size(64, 64).write(temp.resolve("ls/original.dcm"));
+        Path jpegLs = temp.resolve("ls/jpeg-ls.dcm");
+        Dcmtk.Result encoded = Dcmtk.run(List.of("dcmcjpls", original.toString(), jpegLs.toString()));
+        assertThat(encoded.exitCode()).as(encoded.output()).isZero();
+        try (NodeProcess node = new NodeProcess(dataDir).start()) {
+            // -xt: storescu proposes JPEG-LS Lossless, the file's transfer syntax
+            assertThat(Dcmtk.storescu(node.dicomPort(), "STORESCU", List.of(jpegLs), "-xt").successes()).isEqualTo(1);
+            Poll.until(Duration.ofSeconds(60), "labelled", () -> node.count("select count(*) from image_label") == 1);
+        }
+
+        Path png = temp.resolve("png");
+        export(dataDir, png, "--format", "png", "--bits", "16", "--size", "64");
+
+        List<Map<String, String>> rows = labels(png);
+        assertThat(rows).hasSize(1);
+        float[] model = new org.osteonode.pixels.Preprocessor(org.osteonode.pixels.InputSpec.grayscale(64, 64, 0, 1))
+                .tensor(original);
+        int[] rendered = javax.imageio.ImageIO.read(png.resolve(rows.get(0).get("path")).toFile()).getRaster()
+                .getPixels(0, 0, 64, 64, (int[]) null);
+        for (int i = 0; i < model.length; i++) {
+            assertThat(rendered[i]).as("pixel " + i).isEqualTo(Math.round(model[i] * 65535));
+        }
+        assertThat(PhiScanner.leaks(files(png), planted)).isEmpty();
+    }
+
     private List<Path> corpus(String name, int from, int to) throws Exception {
         List<Path> files = new ArrayList<>();
         for (int p = from; p < to; p++) {

@@ -11,6 +11,8 @@ import org.osteonode.export.Splits;
 import org.osteonode.export.TrainingSetExport;
 import org.osteonode.labels.BodyPart;
 import org.osteonode.labels.ProxyLabels;
+import org.osteonode.pixels.ChildProcessDecoder;
+import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.research.ResearchScope;
 import org.osteonode.store.Database;
 import org.osteonode.store.ExportAudit;
@@ -174,7 +176,7 @@ final class ExportCommand implements Callable<Integer> {
             }
             Progress progress = new Progress(System.err, rows.size(), "images");
             TrainingSetExport.Written written = new TrainingSetExport(settings.archiveDir(), out, splits, output,
-                    outcomes).write(rows, Math.max(1, threads), progress::update);
+                    outcomes, pngDecoder(settings)).write(rows, Math.max(1, threads), progress::update);
             progress.finish();
             String datasheet = Datasheet.json(filters(), version(), settings.deid(), written.images(),
                     written.labelsSha256(), risk, suppressed, Instant.now());
@@ -304,5 +306,20 @@ final class ExportCommand implements Callable<Integer> {
     private static String version() {
         String version = Main.class.getPackage().getImplementationVersion();
         return version == null ? "development build" : version;
+    }
+
+    /**
+     * The node's decoder, so that JPEG-LS and 12-bit JPEG images render; its children work in their own folder
+     * under the data directory (not the node's, which the node empties when it starts).
+     */
+    private static PixelDataDecoder pngDecoder(Settings settings) {
+        try {
+            return PixelDataDecoder.withChildProcess(ChildProcessDecoder.start(
+                    settings.dataDir().resolve("decoding-export"), new ChildProcessDecoder.Limits(
+                            settings.clinical().decoderTimeout(), settings.clinical().decoderMemoryBytes())));
+        } catch (java.io.IOException e) {
+            System.err.println("osteonode: JPEG-LS and 12-bit JPEG images get no PNG: " + e.getMessage());
+            return PixelDataDecoder.inJava();
+        }
     }
 }

@@ -78,10 +78,15 @@ public final class TrainingSetExport {
     private final Splits splits;
     private final Format format;
     private final Map<String, Outcomes.Outcome> outcomes;
+    private final PixelDataDecoder decoder;
 
-    /** @param outcomes each image's DXA outcome by SOP Instance key ({@link Outcomes#nearest}); absent: none */
+    /**
+     * @param outcomes each image's DXA outcome by SOP Instance key ({@link Outcomes#nearest}); absent: none
+     * @param decoder  what renders PNGs: the node's, so that JPEG-LS and 12-bit JPEG render as they are scored
+     */
     public TrainingSetExport(Path archive, Path out, Splits splits, Format format,
-            Map<String, Outcomes.Outcome> outcomes) {
+            Map<String, Outcomes.Outcome> outcomes, PixelDataDecoder decoder) {
+        this.decoder = decoder;
         this.archive = archive;
         this.out = out;
         this.splits = splits;
@@ -326,7 +331,7 @@ public final class TrainingSetExport {
         int rows;
         int columns;
         try {
-            MonochromeFrame frame = PixelDataDecoder.firstFrame(source);
+            MonochromeFrame frame = decoder.firstFrameOf(source);
             if (format.size() > 0) {
                 presented = new Preprocessor(InputSpec.grayscale(format.size(), format.size(), 0, 1)).tensor(frame);
                 rows = format.size();
