@@ -137,10 +137,15 @@ class ContainerImageIT {
                 .born(PhiCorpus.PATIENT_A_BIRTH_DATE, "F").study(study).instance(1);
         SyntheticDicom second = SyntheticDicom.radiograph().patient(PhiCorpus.PATIENT_A_ID, PhiCorpus.PATIENT_A_NAME)
                 .born(PhiCorpus.PATIENT_A_BIRTH_DATE, "F").study(study).instance(2).size(384, 256);
-        List<Path> files = List.of(first.write(temp.resolve("l1.dcm")), second.write(temp.resolve("l2.dcm")));
+        // the second as JPEG-LS, which the image's dcmtk decodes in a child process under the read-only root
+        Path jpegLs = temp.resolve("l2-jpeg-ls.dcm");
+        Dcmtk.Result encoded = Dcmtk.run(List.of("dcmcjpls", second.write(temp.resolve("l2.dcm")).toString(),
+                jpegLs.toString()));
+        assertThat(encoded.exitCode()).as(encoded.output()).isZero();
+        List<Path> files = List.of(first.write(temp.resolve("l1.dcm")), jpegLs);
 
         long sent = System.nanoTime();
-        assertThat(Dcmtk.storescu(DICOM_PORT, "STORESCU", files).successes()).isEqualTo(2);
+        assertThat(Dcmtk.storescu(DICOM_PORT, "STORESCU", files, "-xt").successes()).isEqualTo(2);
         Poll.until(Duration.ofMinutes(2), "the study's report in Orthanc", () -> orthanc.structuredReports().stream()
                 .anyMatch(r -> value(r, TagFromName.StudyInstanceUID).equals(study)));
         timing("C-STORE until the report is in Orthanc", sent);
@@ -155,7 +160,8 @@ class ContainerImageIT {
 
         Path log = WORK.resolve("container-after-study.log");
         Files.writeString(log, logs());
-        assertThat(Files.readString(log)).contains("event=node.ready").contains("event=report.queued");
+        assertThat(Files.readString(log)).contains("event=node.ready").contains("event=decoder.ready")
+                .contains("event=report.queued").doesNotContain("skipped_reasons=decode-failed");
         List<String> planted = List.of(PhiCorpus.PATIENT_A_ID, PhiCorpus.PATIENT_A_NAME, PhiCorpus.PATIENT_A_BIRTH_DATE,
                 value(first.attributes(), TagFromName.AccessionNumber), study, first.sopInstanceUid(),
                 second.sopInstanceUid());
