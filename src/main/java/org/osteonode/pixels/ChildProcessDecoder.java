@@ -111,7 +111,17 @@ public final class ChildProcessDecoder {
 
     /** The command line a child's program runs under, for the start-up log line. */
     public String sandbox() {
-        return String.join(" ", limitsCommand(0)) + (sandbox.isEmpty() ? "" : " " + String.join(" ", sandbox));
+        return String.join(" ", sandboxed("<decoded size + 64 MiB>", List.of()));
+    }
+
+    /** {@code program} under the limits and, when the kernel allows, in its own network namespace. */
+    List<String> sandboxed(String maxFileBytes, List<String> program) {
+        long cpuSeconds = Math.max(1, limits.timeout().toSeconds());
+        List<String> command = new ArrayList<>(List.of(PRLIMIT, "--as=" + limits.memoryBytes(), "--cpu=" + cpuSeconds,
+                "--fsize=" + maxFileBytes, "--nofile=64", "--core=0", "--"));
+        command.addAll(sandbox);
+        command.addAll(program);
+        return command;
     }
 
     /** Whether a child decodes this transfer syntax. */
@@ -150,10 +160,9 @@ public final class ChildProcessDecoder {
             } catch (IOException | UnsupportedOperationException e) {
                 Files.copy(dicomFile, input);
             }
-            List<String> command = new ArrayList<>(limitsCommand(maxOutputBytes + HEADER_ALLOWANCE));
-            command.addAll(sandbox);
-            command.addAll(List.of(DCMTK_BIN.resolve(program).toString(), "--read-file-only", "--write-xfer-little",
-                    "in.dcm", "out.dcm"));
+            List<String> command = sandboxed(Long.toString(maxOutputBytes + HEADER_ALLOWANCE), List.of(
+                    DCMTK_BIN.resolve(program).toString(), "--read-file-only", "--write-xfer-little", "in.dcm",
+                    "out.dcm"));
             ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile())
                     .redirectInput(new File("/dev/null"))
                     .redirectErrorStream(true)
@@ -216,13 +225,6 @@ public final class ChildProcessDecoder {
         last.codePoints().limit(200).forEach(c -> safe.append(c < 0x20 || c == '"' || c == '\\' || c > 0x7e ? '?'
                 : (char) c));
         return safe.toString();
-    }
-
-    /** prlimit's options: the child's address space, CPU time, file size, open files; no core dump. */
-    private List<String> limitsCommand(long maxFileBytes) {
-        long cpuSeconds = Math.max(1, limits.timeout().toSeconds());
-        return List.of(PRLIMIT, "--as=" + limits.memoryBytes(), "--cpu=" + cpuSeconds, "--fsize=" + maxFileBytes,
-                "--nofile=64", "--core=0", "--");
     }
 
     /** A child's output; closing deletes its private folder. */

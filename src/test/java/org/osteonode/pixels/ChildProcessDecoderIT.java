@@ -10,7 +10,6 @@ import org.osteonode.testing.Dcmtk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,10 +85,8 @@ class ChildProcessDecoderIT {
     void theChildRunsWithoutANetworkAndWithoutCoreDumps() throws Exception {
         ChildProcessDecoder decoder = ChildProcessDecoder.start(decoding(), LIMITS);
         assertThat(decoder.networkIsolated()).as("this host allows network namespaces (CI runs as root)").isTrue();
-        List<String> command = new ArrayList<>(List.of(decoder.sandbox().split(" ")));
-        command.addAll(List.of("/bin/sh", "-c", "cat /proc/net/dev; ulimit -c"));
-
-        Dcmtk.Result inside = Dcmtk.run(command);
+        Dcmtk.Result inside = Dcmtk.run(decoder.sandboxed("1048576", List.of("/bin/sh", "-c",
+                "cat /proc/net/dev; ulimit -c")));
 
         assertThat(inside.exitCode()).as(inside.output()).isZero();
         assertThat(inside.output().lines().filter(line -> line.contains(":")).map(line -> line.trim().split(":")[0]))
