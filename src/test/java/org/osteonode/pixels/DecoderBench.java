@@ -62,7 +62,7 @@ final class DecoderBench {
             timed.put(variant.getKey(), Variant.of(variant.getValue(), files * runs));
         }
         Path peerOutput = Files.createDirectories(workDir.resolve("peer")).resolve("out.dcm");
-        List<String> sandboxAlone = sandboxAround("/bin/true", children.networkIsolated());
+        List<String> sandboxAlone = children.sandboxed(Long.toString(64L << 20), List.of("/bin/true"));
         double[] sandbox = new double[files * runs];
         // Warm-up (JIT, page cache), then every variant and peer in turn on each image: the shared machine's noise
         // then falls on all of them alike, not on whichever ran while something else was busy.
@@ -120,26 +120,6 @@ final class DecoderBench {
             }
             return new Variant(headers, tool, new double[samples], new double[samples]);
         }
-    }
-
-    /**
-     * The wrapper ChildProcessDecoder puts around each child (its limits as the bench gives them, a 64 MiB file
-     * size limit, unshare when it works here), rebuilt from its documented parts: its own command line is
-     * private, and its start-up line is text for a log, not a command.
-     */
-    private static List<String> sandboxAround(String program, boolean networkIsolated) {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/prlimit", "--as=" + LIMITS.memoryBytes(),
-                "--cpu=" + LIMITS.timeout().toSeconds(),
-                "--fsize=" + (64L << 20), "--nofile=64", "--core=0", "--"));
-        if (networkIsolated) {
-            command.addAll(List.of("/usr/bin/unshare", "--net"));
-            if (!"root".equals(System.getProperty("user.name"))) {
-                command.add("--map-root-user");
-            }
-            command.add("--");
-        }
-        command.add(program);
-        return command;
     }
 
     private static List<EncodedHeader> headers(Path folder) throws Exception {
