@@ -2,8 +2,6 @@ package org.osteonode;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.osteonode.clinical.ClinicalPath;
-import org.osteonode.pixels.ChildProcessDecoder;
-import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.clinical.Eligibility;
 import org.osteonode.clinical.ModelScorer;
 import org.osteonode.clinical.StudyReporter;
@@ -14,6 +12,8 @@ import org.osteonode.inference.ModelCard;
 import org.osteonode.inference.OnnxModel;
 import org.osteonode.labels.BodyPart;
 import org.osteonode.labels.BodyPartNormalizer;
+import org.osteonode.pixels.ChildProcessDecoder;
+import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.report.OsteoporosisReport;
 import org.osteonode.route.ReportRoutes;
 import org.osteonode.store.ClinicalStudies;

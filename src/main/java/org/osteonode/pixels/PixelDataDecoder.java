@@ -146,22 +146,24 @@ public final class PixelDataDecoder {
         long maxOutput = Math.min(MAX_CHILD_OUTPUT, (long) frames * pixel.frameBytes());
         try (ChildProcessDecoder.Decoded decoded = childProcess.decode(dicomFile, transferSyntax, maxOutput)) {
             Header output = Header.read(decoded.output());
-            String outputSyntax = Attribute.getSingleStringValueOrEmptyString(output.attributes(),
-                    TagFromName.TransferSyntaxUID).trim();
-            ImagePixel outputPixel;
-            try {
-                outputPixel = ImagePixel.of(output.attributes());
-            } catch (PixelDataException e) {
-                throw new DecodeFailedException("the decoder's output is not an image: " + e.getMessage(), e);
+            ImagePixel outputPixel = ImagePixel.of(output.attributes());
+            // what the child wrote is not quoted: it is not trusted to be printable
+            if (!Attribute.getSingleStringValueOrEmptyString(output.attributes(), TagFromName.TransferSyntaxUID).trim()
+                    .equals(TransferSyntax.ExplicitVRLittleEndian) || output.pixelDataOffset() < 0) {
+                throw new DecodeFailedException("the decoder's output is not native Explicit VR Little Endian");
             }
-            if (!outputSyntax.equals(TransferSyntax.ExplicitVRLittleEndian) || output.pixelDataOffset() < 0
-                    || outputPixel.rows() != pixel.rows() || outputPixel.columns() != pixel.columns()
+            if (outputPixel.rows() != pixel.rows() || outputPixel.columns() != pixel.columns()
                     || outputPixel.bitsAllocated() != pixel.bitsAllocated()) {
-                throw new DecodeFailedException("the decoder's output (" + outputPixel + ", " + outputSyntax
-                        + ") is not the input's image (" + pixel + ")");
+                throw new DecodeFailedException("the decoder's output (" + outputPixel + ") is not the input's image ("
+                        + pixel + ")");
             }
             return pixel.samples(NativePixelData.firstFrame(decoded.output(), output.pixelDataOffset(), true,
                     pixel.frameBytes()));
+        } catch (DecodeFailedException e) {
+            throw e;
+        } catch (PixelDataException e) {
+            // the input's header was presentable: an output that is not is the decoder's failure
+            throw new DecodeFailedException("the decoder's output: " + e.getMessage(), e);
         }
     }
 
