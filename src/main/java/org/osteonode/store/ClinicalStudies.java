@@ -191,7 +191,8 @@ public final class ClinicalStudies {
 
     /**
      * A claimed study, its row locked by an open transaction. A node that dies holding it loses the connection
-     * and with it the lock, and the study is due again for any node: nothing to expire.
+     * and with it the lock, and the study is due again for any node: nothing to expire. The lock lasts while one
+     * report is built and queued (milliseconds); all it delays is the score of a late instance of that study.
      */
     public static final class Claim implements AutoCloseable {
         private final Connection connection;
