@@ -58,6 +58,9 @@ public final class Node implements AutoCloseable {
     /** How often the TLS files are looked at for a renewed certificate (a Kubernetes Secret update, certbot). */
     private static final java.time.Duration TLS_WATCH_PERIOD = java.time.Duration.ofSeconds(5);
 
+    /** This process among the nodes sharing the database: who claimed an outbox item (outbox.claimed_by). */
+    private static final String NODE_ID = java.util.UUID.randomUUID().toString();
+
     private final Settings settings;
     private final Optional<TlsContexts> tls;
     private final Database database;
@@ -137,7 +140,8 @@ public final class Node implements AutoCloseable {
             ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer,
                     new Archive(settings.archiveDir(), settings.scratchDir(), true), settings.dicom().aeTitle(),
                     ResearchScope.of(settings.research()), new OptOutRegistry(database.dataSource())::contains);
-            Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir());
+            Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir(), NODE_ID,
+                    Outbox.leaseFor(settings.dicom().timeout()));
             ClinicalStudies studies = new ClinicalStudies(database.dataSource());
             StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir(), pseudonymizer::workspace);
             ClinicalPath clinical = new ClinicalPath(new Eligibility(screened,
@@ -179,7 +183,8 @@ public final class Node implements AutoCloseable {
             http.start();
             tls.ifPresent(contexts -> contexts.watch(TLS_WATCH_PERIOD));
             // Objects acknowledged before the last stop wait in the spool: the paths take them from there.
-            log.info("event=node.ready data_dir={} pending_objects={}", settings.dataDir(), pending.size());
+            log.info("event=node.ready node_id={} data_dir={} pending_objects={}", NODE_ID, settings.dataDir(),
+                    pending.size());
             return node;
         } catch (Exception e) {
             if (scp != null) {

@@ -62,29 +62,41 @@ public final class StudyReporter {
     /** @return how many reports were queued */
     public int reportStableStudies() throws SQLException, IOException, DicomException {
         int queued = 0;
-        for (ClinicalStudies.Due study : studies.due(stable)) {
-            int version = study.reportedVersion() + 1;
-            List<StudyWorkspace.ScoredImage> images = workspace.images(study.studyKey());
-            StudyScore score = StudyScore.of(images.stream().map(StudyWorkspace.ScoredImage::score).toList(), threshold);
-            AttributeList report = OsteoporosisReport.build(new OsteoporosisReport.Result(
-                    workspace.studyHeader(study.studyKey()),
-                    images.stream().map(StudyWorkspace.ScoredImage::image).toList(),
-                    score.probability(), score.likely(), anatomy(images), algorithm, version,
-                    reportUid(study.studyKey(), version), uids.uid("sr-series|" + study.studyKey()),
-                    uids.uid("sr-tracking|" + study.studyKey()), LocalDateTime.now()));
-            if (version > 1) {
-                supersede(report, study.studyKey(), version - 1);
+        for (ClinicalStudies.Due candidate : studies.due(stable)) {
+            // Every node sharing the database may see the study due; the one whose claim locks its row makes the
+            // report, from the row as read under the lock. The item key is the second guard: a node that dies
+            // between queueing the report and marking the study reported leaves it due, and the next node's report
+            // of the same version finds its key taken and is dropped.
+            java.util.Optional<ClinicalStudies.Claim> claimed = studies.claim(candidate.studyKey(), stable);
+            if (claimed.isEmpty()) {
+                continue;
             }
-            Path file = Files.createTempFile(scratch, "report-", ".dcm");
-            FileMetaInformation.addFileMetaInformation(report, TransferSyntax.ExplicitVRLittleEndian, aeTitle);
-            report.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
-            outbox.enqueue("sr:" + study.studyKey() + ":" + version, file);
-            studies.reported(study, version);
-            queued++;
-            // the images of the study the model did not see, so that a site sees what each report leaves out
-            java.util.SortedMap<String, Integer> skips = studies.skips(study.studyKey());
-            log.info("event=report.queued study={} version={} images={} likely={} skipped={} skipped_reasons={}",
-                    study.studyKey(), version, images.size(), score.likely(), total(skips), reasons(skips));
+            try (ClinicalStudies.Claim claim = claimed.get()) {
+                ClinicalStudies.Due study = claim.study();
+                int version = study.reportedVersion() + 1;
+                List<StudyWorkspace.ScoredImage> images = workspace.images(study.studyKey());
+                StudyScore score = StudyScore.of(images.stream().map(StudyWorkspace.ScoredImage::score).toList(),
+                        threshold);
+                AttributeList report = OsteoporosisReport.build(new OsteoporosisReport.Result(
+                        workspace.studyHeader(study.studyKey()),
+                        images.stream().map(StudyWorkspace.ScoredImage::image).toList(),
+                        score.probability(), score.likely(), anatomy(images), algorithm, version,
+                        reportUid(study.studyKey(), version), uids.uid("sr-series|" + study.studyKey()),
+                        uids.uid("sr-tracking|" + study.studyKey()), LocalDateTime.now()));
+                if (version > 1) {
+                    supersede(report, study.studyKey(), version - 1);
+                }
+                Path file = Files.createTempFile(scratch, "report-", ".dcm");
+                FileMetaInformation.addFileMetaInformation(report, TransferSyntax.ExplicitVRLittleEndian, aeTitle);
+                report.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
+                outbox.enqueue("sr:" + study.studyKey() + ":" + version, file);
+                claim.reported(version);
+                queued++;
+                // the images of the study the model did not see, so that a site sees what each report leaves out
+                java.util.SortedMap<String, Integer> skips = studies.skips(study.studyKey());
+                log.info("event=report.queued study={} version={} images={} likely={} skipped={} skipped_reasons={}",
+                        study.studyKey(), version, images.size(), score.likely(), total(skips), reasons(skips));
+            }
         }
         for (ClinicalStudies.Unscored study : studies.newlyUnscored(stable, ClinicalPath.MEANT_FOR_THE_MODEL)) {
             // No report will come for it: say so once, or the radiologist's missing help goes unnoticed. Studies

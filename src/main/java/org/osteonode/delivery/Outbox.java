@@ -13,22 +13,48 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The durable outbox: a row in PostgreSQL per object to send, the object itself as a file beside it.
  * Survives restarts; an item is sent until the PACS accepts it or it runs out of attempts (dead letter).
+ * <p>
+ * Any number of nodes may deliver from one database: a node claims an item for a lease before sending it, and
+ * writes the result only while it still holds that claim. An item whose node died mid-send is claimed again
+ * once the lease has run out, and sent again: the PACS is then offered the same SOP Instance twice, which is
+ * harmless, since a PACS files what it stores under the SOP Instance UID and a second C-STORE of one it has
+ * replaces or drops the copy (Orthanc keeps one and answers Success: OutboxDeliveryIT). Every copy of a report
+ * carries the same UID, keyed on study and version ({@code StudyReporter}).
  */
 public final class Outbox {
+    /**
+     * A send is a connection and up to four answers waited for (TLS handshake, A-ASSOCIATE-AC, C-STORE-RSP,
+     * A-RELEASE-RP), each given the association timeout: five timeouts is a PACS slow at every step. A lease
+     * that runs out under a live send costs a second, harmless copy; one too long only delays a dead node's items.
+     */
+    private static final int LEASE_PER_ASSOCIATION_TIMEOUT = 5;
+
     private final DataSource dataSource;
     private final Path dir;
+    private final String node;
+    private final Duration lease;
 
-    public Outbox(DataSource dataSource, Path dir) {
+    /**
+     * @param node  this node's id, different for every process sharing the database (what {@code claimed_by} says)
+     * @param lease how long a claim keeps an item from the other nodes: {@link #leaseFor} the association timeout
+     */
+    public Outbox(DataSource dataSource, Path dir, String node, Duration lease) {
         this.dataSource = dataSource;
         this.dir = dir;
+        this.node = node;
+        this.lease = lease;
         try {
             // the reports are identified data: only osteonode's own user may read them
             Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -56,33 +82,95 @@ public final class Outbox {
         return queued;
     }
 
-    /** Pending items whose next attempt is due, oldest first. */
+    /** The lease for sends whose association timeout is {@code associationTimeout}. */
+    public static Duration leaseFor(Duration associationTimeout) {
+        return associationTimeout.multipliedBy(LEASE_PER_ASSOCIATION_TIMEOUT);
+    }
+
+    /**
+     * An item this node may send until {@code leaseUntil} (the database's clock). The lease's end also tells this
+     * claim from a later one of the same item by the same node: each claim of a row ends later than the one before.
+     */
+    public record Claim(OutboxItem item, Instant leaseUntil) {
+    }
+
+    /** The items {@link #claimNext} would hand out: pending, next attempt due, no send under way; oldest first. */
     public List<OutboxItem> due(int limit) throws SQLException {
         List<OutboxItem> items = new ArrayList<>();
         try (Connection connection = connect();
              PreparedStatement statement = connection.prepareStatement("select id, item_key, file_name, attempts "
-                     + "from outbox where state = 'pending' and next_attempt_at <= now() order by id limit ?")) {
+                     + "from outbox where " + DUE + " order by id limit ?")) {
             statement.setInt(1, limit);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    items.add(new OutboxItem(rows.getLong(1), rows.getString(2), dir.resolve(rows.getString(3)),
-                            rows.getInt(4)));
+                    items.add(item(rows));
                 }
             }
         }
         return items;
     }
 
-    public void sent(OutboxItem item) throws SQLException, IOException {
-        update("update outbox set state = 'sent', sent_at = now(), attempts = attempts + 1, last_error = null "
-                + "where id = ?", item.id());
-        Files.deleteIfExists(item.file());
+    private static final String DUE = "state = 'pending' and next_attempt_at <= now() "
+            + "and (lease_until is null or lease_until <= now())";
+
+    /**
+     * Claims the oldest due item after {@code afterId} for this node's lease, in the statement that locks it:
+     * a row another node is claiming is skipped, not waited for, and no two nodes get the same item.
+     */
+    public Optional<Claim> claimNext(long afterId) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement("with next as (select id from outbox "
+                     + "where " + DUE + " and id > ? order by id limit 1 for update skip locked) "
+                     + "update outbox set claimed_by = ?, lease_until = now() + make_interval(secs => ?) "
+                     + "from next where outbox.id = next.id "
+                     + "returning outbox.id, outbox.item_key, outbox.file_name, outbox.attempts, outbox.lease_until")) {
+            statement.setLong(1, afterId);
+            statement.setString(2, node);
+            statement.setDouble(3, lease.toNanos() / 1e9);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Claim(item(rows), rows.getObject(5, OffsetDateTime.class).toInstant()));
+            }
+        }
     }
 
-    /** A failed attempt: try again at {@code next}, or never again when {@code dead}. */
-    public void failed(OutboxItem item, String error, Instant next, boolean dead) throws SQLException {
-        update("update outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ? where id = ?",
-                error, Timestamp.from(next), dead ? "dead" : "pending", item.id());
+    /**
+     * The PACS accepted the item: sent, and its file deleted, unless the claim was lost (the lease ran out and
+     * another claim took the item, which may be sending that very file).
+     *
+     * @return false when the claim was lost and nothing was changed
+     */
+    public boolean sent(Claim claim) throws SQLException, IOException {
+        boolean held = update("update outbox set state = 'sent', sent_at = now(), attempts = attempts + 1, "
+                + "last_error = null, lease_until = null where " + HELD, claim.item().id(), node, leaseEnd(claim)) == 1;
+        if (held) {
+            Files.deleteIfExists(claim.item().file());
+        }
+        return held;
+    }
+
+    /**
+     * A failed attempt: try again at {@code next}, or never again when {@code dead}.
+     *
+     * @return false when the claim was lost and nothing was changed
+     */
+    public boolean failed(Claim claim, String error, Instant next, boolean dead) throws SQLException {
+        return update("update outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ?, "
+                + "lease_until = null where " + HELD, error, Timestamp.from(next), dead ? "dead" : "pending",
+                claim.item().id(), node, leaseEnd(claim)) == 1;
+    }
+
+    /** The claim still holds its item: nobody has claimed it since, this node included. */
+    private static final String HELD = "id = ? and claimed_by = ? and lease_until = ?";
+
+    private static OffsetDateTime leaseEnd(Claim claim) {
+        return claim.leaseUntil().atOffset(ZoneOffset.UTC);
+    }
+
+    private OutboxItem item(ResultSet rows) throws SQLException {
+        return new OutboxItem(rows.getLong(1), rows.getString(2), dir.resolve(rows.getString(3)), rows.getInt(4));
     }
 
     /** Puts dead-lettered items back in the queue for a fresh set of attempts; returns how many. */

@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Sends what is due in the outbox. A failure is retried with exponential back-off (first delay, doubling,
- * at most an hour); after {@code maxAttempts} the item is dead-lettered until someone re-queues it.
+ * at most an hour); after {@code maxAttempts} the item is dead-lettered until someone re-queues it. Each item is
+ * claimed before it is sent ({@link Outbox#claimNext}): every node sharing the database may run this at once.
  */
 public final class OutboxDelivery {
     private static final Logger log = LoggerFactory.getLogger(OutboxDelivery.class);
@@ -35,18 +37,32 @@ public final class OutboxDelivery {
     /** @return how many items the PACS accepted */
     public int deliverDue() throws SQLException, IOException {
         int sent = 0;
-        for (OutboxItem item : outbox.due(BATCH)) {
+        long after = 0;
+        // One claim per send, so that a lease covers one send and not a batch's worth of them; oldest first, each
+        // item at most once a round (one that fails with no back-off waits for the next).
+        for (int round = 0; round < BATCH; round++) {
+            Optional<Outbox.Claim> next = outbox.claimNext(after);
+            if (next.isEmpty()) {
+                break;
+            }
+            Outbox.Claim claim = next.get();
+            OutboxItem item = claim.item();
+            after = item.id();
             try {
                 sender.send(item.file());
-                outbox.sent(item);
+                if (!outbox.sent(claim)) {
+                    leaseLost(item, "accepted");
+                    continue;
+                }
                 metrics.reportSent();
                 sent++;
                 log.info("event=outbox.sent item={} attempts={}", item.id(), item.attempts() + 1);
             } catch (DeliveryException e) {
                 int attempts = item.attempts() + 1;
                 boolean dead = attempts >= maxAttempts;
-                outbox.failed(item, e.getMessage(), Instant.now().plus(backoff(firstRetry, attempts)), dead);
-                if (dead) {
+                if (!outbox.failed(claim, e.getMessage(), Instant.now().plus(backoff(firstRetry, attempts)), dead)) {
+                    leaseLost(item, "refused");
+                } else if (dead) {
                     log.error("event=outbox.dead-letter item={} attempts={} error=\"{}\" fix=\"when the PACS is back, "
                             + "run bin/osteonode outbox retry\"", item.id(), attempts, e.getMessage());
                 } else {
@@ -56,6 +72,14 @@ public final class OutboxDelivery {
             }
         }
         return sent;
+    }
+
+    /** The send outlasted the lease and another claim has the item: its outcome is that claim's to record. */
+    private static void leaseLost(OutboxItem item, String pacsAnswer) {
+        log.warn("event=outbox.lease-lost item={} pacs={} effect=\"the send outlasted its lease and another claim "
+                + "took the item over; the PACS may be offered it twice, under the same SOP Instance UID\" "
+                + "fix=\"if this repeats, the PACS answers slower than osteonode.dicom.timeout-seconds allows: raise "
+                + "it\"", item.id(), pacsAnswer);
     }
 
     /** The wait after the n-th failed attempt: first, 2×first, 4×first... never more than an hour. */

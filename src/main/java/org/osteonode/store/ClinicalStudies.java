@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Scores per image and report state per study, keyed by pseudonyms only. */
 public final class ClinicalStudies {
@@ -140,10 +141,7 @@ public final class ClinicalStudies {
         List<Due> due = new ArrayList<>();
         try (Connection connection = connect();
              PreparedStatement statement = connection.prepareStatement("select study_key, instances, reported_version "
-                     + "from clinical_study where instances > reported_instances "
-                     + "and last_instance_at <= now() - make_interval(secs => ?) "
-                     + "and not exists (select 1 from instance i where i.study_key = clinical_study.study_key "
-                     + "and not i.clinical_done) order by last_instance_at")) {
+                     + "from clinical_study where " + DUE + " order by last_instance_at")) {
             statement.setDouble(1, stable.toMillis() / 1000.0);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -152,6 +150,79 @@ public final class ClinicalStudies {
             }
         }
         return due;
+    }
+
+    private static final String DUE = "instances > reported_instances "
+            + "and last_instance_at <= now() - make_interval(secs => ?) "
+            + "and not exists (select 1 from instance i where i.study_key = clinical_study.study_key "
+            + "and not i.clinical_done)";
+
+    /**
+     * A due study for this node alone to report: the claim keeps the study's row locked until it is
+     * {@link Claim#reported} or closed. Nodes sharing the database skip a locked row rather than wait for it, and
+     * the row is read again under the lock, so that of the nodes that saw the study due one makes each version.
+     *
+     * @return empty when the study is no longer due, or another node is reporting it
+     */
+    public Optional<Claim> claim(String studyKey, Duration stable) throws SQLException {
+        Connection connection = connect();
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement statement = connection.prepareStatement("select study_key, instances, "
+                    + "reported_version from clinical_study where study_key = ? and " + DUE
+                    + " for update skip locked")) {
+                statement.setString(1, studyKey);
+                statement.setDouble(2, stable.toMillis() / 1000.0);
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (rows.next()) {
+                        return Optional.of(new Claim(connection, new Due(rows.getString(1), rows.getInt(2),
+                                rows.getInt(3))));
+                    }
+                }
+            }
+            connection.rollback();
+            connection.close();
+            return Optional.empty();
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A claimed study, its row locked by an open transaction. A node that dies holding it loses the connection
+     * and with it the lock, and the study is due again for any node: nothing to expire. The lock lasts while one
+     * report is built and queued (milliseconds); all it delays is the score of a late instance of that study.
+     */
+    public static final class Claim implements AutoCloseable {
+        private final Connection connection;
+        private final Due study;
+
+        private Claim(Connection connection, Due study) {
+            this.connection = connection;
+            this.study = study;
+        }
+
+        /** The study as it was read under the lock. */
+        public Due study() {
+            return study;
+        }
+
+        /** The study's report {@code version} is queued: it is not due until a new instance arrives. */
+        public void reported(int version) throws SQLException {
+            markReported(connection, study, version);
+            connection.commit();
+        }
+
+        /** Lets go of the study; unless reported, it stays due. */
+        @Override
+        public void close() throws SQLException {
+            try {
+                connection.rollback();
+            } finally {
+                connection.close();
+            }
+        }
     }
 
     /** Reported studies without a new instance for {@code retention}: their identified references can go. */
@@ -171,9 +242,14 @@ public final class ClinicalStudies {
     }
 
     public void reported(Due study, int version) throws SQLException {
-        try (Connection connection = connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     "update clinical_study set reported_instances = ?, reported_version = ? where study_key = ?")) {
+        try (Connection connection = connect()) {
+            markReported(connection, study, version);
+        }
+    }
+
+    private static void markReported(Connection connection, Due study, int version) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "update clinical_study set reported_instances = ?, reported_version = ? where study_key = ?")) {
             statement.setInt(1, study.instances());
             statement.setInt(2, version);
             statement.setString(3, study.studyKey());

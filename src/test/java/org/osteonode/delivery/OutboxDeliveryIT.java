@@ -38,7 +38,7 @@ class OutboxDeliveryIT {
     @BeforeEach
     void start() throws Exception {
         database = SharedPostgres.freshDatabase(temp.resolve("data"));
-        outbox = new Outbox(database.dataSource(), temp.resolve("data/outbox"));
+        outbox = new Outbox(database.dataSource(), temp.resolve("data/outbox"), "node-1", Duration.ofMinutes(5));
         orthanc = new OrthancProcess(temp.resolve("orthanc")).start();
     }
 
@@ -64,6 +64,27 @@ class OutboxDeliveryIT {
             assertThat(left).isEmpty();
         }
         assertThat(metrics.count("osteonode.sr.sent")).isEqualTo(1);
+    }
+
+    @Test
+    void aReportWhoseNodeDiedAfterSendingItIsSentAgainByAnotherNodeAndThePacsAcceptsItOnce() throws Exception {
+        SyntheticDicom report = SyntheticDicom.radiograph();
+        Outbox dying = new Outbox(database.dataSource(), temp.resolve("data/outbox"), "node-a", Duration.ofSeconds(2));
+        dying.enqueue("sr:study:6", report.write(temp.resolve("report.dcm")));
+        Outbox.Claim claim = dying.claimNext(0).orElseThrow();
+        // node-a's C-STORE reaches the PACS, and node-a dies before it can record it
+        new StorageScu(new Settings.Pacs(OrthancProcess.AE_TITLE, "localhost", orthanc.dicomPort(), false), "OSTEONODE",
+                Optional.empty(), Duration.ofSeconds(30)).send(claim.item().file());
+        OutboxDelivery survivor = delivery(10, Duration.ofSeconds(30));
+
+        org.osteonode.testing.Poll.until(Duration.ofSeconds(30), "node-a's lease to run out and the other node to send",
+                () -> survivor.deliverDue() == 1);
+
+        assertThat(orthanc.sopInstanceUids()).as("the second C-STORE of the same SOP Instance was a Success")
+                .containsExactly(report.sopInstanceUid());
+        assertThat(outbox.count("sent")).isEqualTo(1);
+        assertThat(metrics.count("osteonode.sr.sent")).isEqualTo(1);
+        assertThat(dying.sent(claim)).as("node-a's word, were it to come back").isFalse();
     }
 
     @Test

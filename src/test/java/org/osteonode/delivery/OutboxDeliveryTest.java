@@ -37,7 +37,7 @@ class OutboxDeliveryTest {
     @BeforeEach
     void open() throws Exception {
         database = SharedPostgres.freshDatabase(temp);
-        outbox = new Outbox(database.dataSource(), temp.resolve("outbox"));
+        outbox = new Outbox(database.dataSource(), temp.resolve("outbox"), "node-1", Duration.ofMinutes(5));
     }
 
     @AfterEach

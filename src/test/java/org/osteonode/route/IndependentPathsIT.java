@@ -98,7 +98,7 @@ class IndependentPathsIT {
                     scored.incrementAndGet();
                     return 0.5;
                 }), studies, workspace, pseudonymizer, PixelDataDecoder.inJava());
-        Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir());
+        Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir(), "node-1", Duration.ofMinutes(5));
         StudyReporter reporter = new StudyReporter(studies, workspace, outbox, pseudonymizer,
                 new OsteoporosisReport.Algorithm("stuck model", "1", "2.25.1", "test"), 0.5, Duration.ofSeconds(1),
                 Duration.ofDays(1), settings.scratchDir(), "OSTEONODE");

@@ -158,6 +158,43 @@ class ClinicalStudiesTest {
         assertThat(studies.reportedAndQuiet(Duration.ZERO)).containsExactly(studyKey);
     }
 
+    @Test
+    void aStudyClaimedByOneNodeIsSkippedByAnotherUntilTheClaimEndsAndThenDueOnlyIfNotReported() throws Exception {
+        ClinicalStudies otherNode = new ClinicalStudies(database.dataSource());
+        studies.score(seen(SyntheticDicom.newUid()), studyKey, 0.4);
+
+        try (ClinicalStudies.Claim claim = studies.claim(studyKey, Duration.ZERO).orElseThrow()) {
+            assertThat(claim.study()).isEqualTo(new ClinicalStudies.Due(studyKey, 1, 0));
+            assertThat(otherNode.claim(studyKey, Duration.ZERO)).as("skipped, not waited for").isEmpty();
+        }
+        try (ClinicalStudies.Claim claim = otherNode.claim(studyKey, Duration.ZERO).orElseThrow()) {
+            assertThat(claim.study()).as("a claim ended without a report leaves the study due")
+                    .isEqualTo(new ClinicalStudies.Due(studyKey, 1, 0));
+            claim.reported(1);
+        }
+
+        assertThat(studies.claim(studyKey, Duration.ZERO)).as("reported").isEmpty();
+        assertThat(single("select reported_instances || ' ' || reported_version from clinical_study"))
+                .isEqualTo("1 1");
+    }
+
+    @Test
+    void aClaimReadsTheStudyAgainSoThatAStaleListOfDueStudiesClaimsNothingAlreadyReported() throws Exception {
+        studies.score(seen(SyntheticDicom.newUid()), studyKey, 0.4);
+        List<ClinicalStudies.Due> seenByASlowNode = studies.due(Duration.ZERO);
+        try (ClinicalStudies.Claim claim = studies.claim(studyKey, Duration.ZERO).orElseThrow()) {
+            claim.reported(1);
+        }
+        studies.score(seen(SyntheticDicom.newUid()), studyKey, 0.6);
+
+        assertThat(seenByASlowNode).containsExactly(new ClinicalStudies.Due(studyKey, 1, 0));
+        assertThat(studies.claim(studyKey, Duration.ofHours(1))).as("not quiet yet").isEmpty();
+        try (ClinicalStudies.Claim claim = studies.claim(studyKey, Duration.ZERO).orElseThrow()) {
+            assertThat(claim.study()).as("the next version, not the stale one")
+                    .isEqualTo(new ClinicalStudies.Due(studyKey, 2, 1));
+        }
+    }
+
     /** An instance of the study, indexed and seen by the clinical path; returns its SOP Instance key. */
     private String seen(String sopInstanceUid) throws Exception {
         InstanceHeader header = header(sopInstanceUid);

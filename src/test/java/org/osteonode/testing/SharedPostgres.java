@@ -26,11 +26,24 @@ public final class SharedPostgres {
 
     /** A new database on the shared server, with osteonode's schema. */
     public static Database freshDatabase(Path dataDir) throws IOException, SQLException {
+        return open(newDatabase(), dataDir);
+    }
+
+    /** A new empty database on the shared server; its name, for {@link #open}. */
+    public static String newDatabase() throws IOException, SQLException {
         String name = "t" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
         try (Connection connection = server().connect("postgres");
              var statement = connection.createStatement()) {
             statement.execute("create database " + name);
         }
+        return name;
+    }
+
+    /**
+     * The database {@code name} as a node opens it, with a connection pool of its own: opened twice, two nodes
+     * sharing one database.
+     */
+    public static Database open(String name, Path dataDir) throws IOException {
         return Database.open(SettingsLoader.load(null, Map.of(
                 "OSTEONODE_DATA_DIR", dataDir.toString(),
                 "OSTEONODE_DB_URL", server().jdbcUrl(name),
