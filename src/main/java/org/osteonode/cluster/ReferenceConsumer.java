@@ -70,6 +70,7 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
     private final long budgetNanos;
     private final ReferenceCodec codec = new ReferenceCodec();
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong assignments = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
     private volatile Thread thread;
 
@@ -115,6 +116,7 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    assignments.incrementAndGet();
                     log.info("event=references.assigned group={} partitions={}", group, partitions);
                 }
             });
@@ -229,6 +231,14 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
             log.warn("event=references.commit-failed group={} partition={} next-offset={} reason=\"{}\"", group,
                     partition.partition(), next, e.getMessage());
         }
+    }
+
+    /**
+     * How many times the group gave this member partitions: 1 in a quiet group; more after a rebalance (a member
+     * came or went, or this one was dropped for exceeding {@code max.poll.interval.ms}). For metrics and tests.
+     */
+    public long assignments() {
+        return assignments.get();
     }
 
     /** Stops {@link #run} (from any thread) and waits for it to close the consumer. */
