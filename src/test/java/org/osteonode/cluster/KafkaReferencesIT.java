@@ -325,4 +325,107 @@ class KafkaReferencesIT {
                     acknowledged.size(), refused.size(), refused.stream().filter(onTopic::contains).count());
         }
     }
+
+    @Test
+    void aHandlerThatBlocksBeyondThePollIntervalIsDroppedFromTheGroupWhichIsWhatPausingAvoids() throws Exception {
+        // The control of the outage test: its two witnesses (assignments, member id) do see a rebalance.
+        String topic = "references-blocking";
+        createTopic(admin, topic, 1);
+        AtomicInteger calls = new AtomicInteger();
+        Set<String> handled = ConcurrentHashMap.newKeySet();
+        ReferenceConsumer consumer = consume(topic, "blocking", (reference, position) -> {
+            if (calls.incrementAndGet() == 2) {
+                Thread.sleep(3 * 2000);
+            }
+            handled.add(reference.sopInstanceKey());
+        }, e -> false, Duration.ofMillis(200), Map.of(
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 2000,
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1000));
+        try (ReferencePublisher publisher = publisher(topic)) {
+            publisher.publish(reference(30, 0));
+            Poll.until(Duration.ofSeconds(30), "the first reference to be handled", () -> handled.size() == 1);
+            long assignments = consumer.assignments();
+            publisher.publish(reference(30, 1));
+            Poll.until(Duration.ofSeconds(40), "the blocked reference to be handled", () -> handled.size() == 2);
+            Poll.until(Duration.ofSeconds(30), "the member to be given its partition again",
+                    () -> consumer.assignments() > assignments);
+        }
+    }
+
+    @Test
+    void aRecordThatIsNotAReferenceIsSkippedAndDoesNotStopThePartition() throws Exception {
+        String topic = "references-hostile";
+        createTopic(admin, topic, 1);
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> raw =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of("bootstrap.servers",
+                             broker.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+                             new org.apache.kafka.common.serialization.ByteArraySerializer());
+             ReferencePublisher publisher = publisher(topic)) {
+            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "x",
+                    "{\"patientName\":\"DOE^JANE\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "x", new byte[512 * 1024])).get();
+            publisher.publish(reference(40, 0));
+        }
+        List<String> handled = new CopyOnWriteArrayList<>();
+        consume(topic, "research", (reference, position) -> handled.add(reference.sopInstanceKey()), e -> false,
+                Duration.ofMillis(200), Map.of());
+        Poll.until(Duration.ofSeconds(30), "the valid reference behind the two invalid records to be handled",
+                () -> handled.size() == 1);
+        assertThat(handled).containsExactly(reference(40, 0).sopInstanceKey());
+        Poll.until(Duration.ofSeconds(20), "the invalid records to be committed past",
+                () -> committed("research", topic).equals(Map.of(0, 3L)));
+    }
+
+    @Test
+    void aConsumerKilledMidStreamLosesNothingAndRepeatsOnlyWhatItHadNotCommitted(@TempDir Path work) throws Exception {
+        String topic = "references-consumer-killed";
+        createTopic(admin, topic, 3);
+        List<String> published = new ArrayList<>();
+        try (ReferencePublisher publisher = publisher(topic)) {
+            for (int n = 0; n < 300; n++) {
+                ObjectReference reference = reference(50 + n % 9, n);
+                publisher.publish(reference);
+                published.add(reference.sopInstanceKey());
+            }
+        }
+        Path database = work.resolve("handled.txt");
+        Process first = consumerProcess(topic, database, work.resolve("first.log"));
+        try {
+            Poll.until(Duration.ofSeconds(60), "the first consumer to handle 60 references",
+                    () -> java.nio.file.Files.exists(database) && java.nio.file.Files.readAllLines(database).size() >= 60);
+            first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } finally {
+            first.destroyForcibly();
+        }
+        int handledByFirst = java.nio.file.Files.readAllLines(database).size();
+        assertThat(handledByFirst).as("killed mid-stream").isLessThan(300);
+        Process second = consumerProcess(topic, database, work.resolve("second.log"));
+        try {
+            Poll.until(Duration.ofSeconds(90), "the second consumer to handle the rest",
+                    () -> new java.util.HashSet<>(java.nio.file.Files.readAllLines(database)).containsAll(published));
+            Map<Integer, Long> ends = endOffsets(topic, 3);
+            Poll.until(Duration.ofSeconds(20), "every partition committed to its end",
+                    () -> committed("killed", topic).equals(ends));
+        } finally {
+            second.destroy();
+            second.waitFor(20, TimeUnit.SECONDS);
+            second.destroyForcibly();
+        }
+        List<String> lines = java.nio.file.Files.readAllLines(database);
+        Map<String, Long> times = lines.stream().collect(Collectors.groupingBy(k -> k, Collectors.counting()));
+        long repeated = times.values().stream().filter(count -> count > 1).count();
+        assertThat(times.keySet()).containsExactlyInAnyOrderElementsOf(published);
+        assertThat(times.values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(2L));
+        assertThat(repeated).as("at most one poll's worth (max.poll.records=10) handled but not yet committed")
+                .isLessThanOrEqualTo(10);
+        System.out.printf("consumer kill: first handled %d, %d handled twice%n", handledByFirst, repeated);
+    }
+
+    private static Process consumerProcess(String topic, Path database, Path log) throws Exception {
+        return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), ConsumerProcess.class.getName(), broker.bootstrapServers(),
+                topic, "killed", database.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
 }
