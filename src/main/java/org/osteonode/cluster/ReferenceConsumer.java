@@ -31,7 +31,8 @@ import java.util.function.Predicate;
  *
  * <p>A handler that fails leaves its record uncommitted: the consumer seeks back to it, pauses the partition for
  * the back-off and delivers it again. When {@code outage} says the failure is the database being unreachable, every
- * assigned partition is paused, since every handler needs the database. Pausing is how a consumer waits without
+ * assigned partition is paused, since every handler needs the database. Whatever a handler throws is retried, so a
+ * handler that can never succeed with a reference must record that (as the paths quarantine an object) and return. Pausing is how a consumer waits without
  * leaving its group: {@code poll} keeps being called (and returns nothing for paused partitions), so
  * {@code max.poll.interval.ms} is never exceeded and the group is not rebalanced while the database is down. For the
  * same reason a batch stops being handled once half of {@code max.poll.interval.ms} is spent, its rest sought
