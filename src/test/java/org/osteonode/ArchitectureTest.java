@@ -35,4 +35,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.osteonode.store..", "org.osteonode.ingest..",
                     "org.osteonode.route..", "org.osteonode.research..", "org.osteonode.clinical..",
                     "org.osteonode.delivery..", "org.osteonode.cli..");
+
+    /** The Kafka references know the body part vocabulary and nothing else of the project: the wiring is Node's. */
+    @ArchTest
+    static final ArchRule theClusterReferencesKnowNoStoragePipelineOrPath = noClasses()
+            .that().resideInAPackage("org.osteonode.cluster..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.osteonode.store..", "org.osteonode.ingest..",
+                    "org.osteonode.route..", "org.osteonode.research..", "org.osteonode.clinical..",
+                    "org.osteonode.delivery..", "org.osteonode.cli..");
 }
