@@ -17,6 +17,7 @@ import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.report.OsteoporosisReport;
 import org.osteonode.route.ReportRoutes;
 import org.osteonode.store.ClinicalStudies;
+import org.osteonode.store.SiteSecretRecord;
 import org.osteonode.delivery.Outbox;
 import org.osteonode.delivery.OutboxDelivery;
 import org.osteonode.delivery.StorageScu;
@@ -108,6 +109,32 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * A node whose site secret is not the one the database's pseudonyms were made with must not start. Except when
+     * the database's is one this node retired: a rotation here stopped before it recorded the new fingerprint.
+     */
+    private static void requireTheDatabasesSecret(Settings settings, Database database, Pseudonymizer pseudonymizer)
+            throws java.sql.SQLException, java.io.IOException {
+        SiteSecretRecord record = new SiteSecretRecord(database.dataSource());
+        Optional<String> recorded = record.recordOrCompare(pseudonymizer.fingerprint());
+        if (recorded.isEmpty()) {
+            return;
+        }
+        boolean retiredHere = Pseudonymizer.retired(settings.secretFile()).stream()
+                .anyMatch(retired -> retired.fingerprint().equals(recorded.get()));
+        if (retiredHere) {
+            record.replace(pseudonymizer.fingerprint());
+            log.warn("event=secret.recorded fingerprint={} replaced={} reason=\"the secret was rotated on this node\"",
+                    pseudonymizer.fingerprint(), recorded.get());
+            return;
+        }
+        throw new ConfigException("osteonode.deid.secret-file", "the site secret " + settings.secretFile()
+                + " (fingerprint " + pseudonymizer.fingerprint() + ") is not the one this database's pseudonyms "
+                + "were made with (fingerprint " + recorded.get() + "): every node sharing a database must use the "
+                + "same secret, or one patient gets two pseudonyms. Copy the secret from a node that runs (compare "
+                + "with bin/osteonode secret fingerprint); to change it, use bin/osteonode secret rotate.");
+    }
+
     public static Node start(Settings settings) throws Exception {
         // Checked before anything starts: a misspelt body part stops start-up naming its key.
         Set<BodyPart> screened = Eligibility.screened(settings.clinical().bodyParts());
@@ -136,6 +163,7 @@ public final class Node implements AutoCloseable {
         Pipeline pipeline = null;
         StorageScp scp = null;
         try {
+            requireTheDatabasesSecret(settings, database, pseudonymizer);
             InstanceIndex index = new InstanceIndex(database.dataSource(), pseudonymizer);
             ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer,
                     new Archive(settings.archiveDir(), settings.scratchDir(), true), settings.dicom().aeTitle(),

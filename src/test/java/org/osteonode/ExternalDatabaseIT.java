@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** osteonode on a PostgreSQL server of its own (osteonode.db.url), and that server going away. */
 class ExternalDatabaseIT {
@@ -70,6 +71,33 @@ class ExternalDatabaseIT {
         } finally {
             server.close();
         }
+    }
+
+    @Test
+    void aNodeWhoseSiteSecretIsNotTheDatabasesIsRefusedNamingTheSettingAndJoinsWithTheSameSecret() throws Exception {
+        server = startServer(temp.resolve("pg"));
+        try (NodeProcess first = external(new NodeProcess(temp.resolve("first"))).start()) {
+            NodeProcess other = external(new NodeProcess(temp.resolve("other")));
+
+            assertThatThrownBy(other::start).hasMessageContaining("osteonode.deid.secret-file")
+                    .hasMessageContaining("is not the one this database's pseudonyms were made with")
+                    .hasMessageContaining("fingerprint " + org.osteonode.deid.Pseudonymizer.fromSecretFile(
+                            first.dataDir().resolve("secret.key")).fingerprint());
+            other.close();
+
+            Files.copy(first.dataDir().resolve("secret.key"), other.dataDir().resolve("secret.key"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (NodeProcess joined = external(new NodeProcess(temp.resolve("other"))).start()) {
+                assertThat(joined.health().statusCode()).isEqualTo(200);
+            }
+        } finally {
+            server.close();
+        }
+    }
+
+    private NodeProcess external(NodeProcess node) {
+        return node.with("osteonode.db.url", server.jdbcUrl("postgres")).with("osteonode.db.user", server.user())
+                .with("osteonode.db.password", server.password());
     }
 
     private LocalPostgres startServer(Path dataDir) throws Exception {

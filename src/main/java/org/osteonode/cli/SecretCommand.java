@@ -4,6 +4,7 @@ import org.osteonode.config.Settings;
 import org.osteonode.config.SettingsLoader;
 import org.osteonode.deid.Pseudonymizer;
 import org.osteonode.store.Database;
+import org.osteonode.store.SiteSecretRecord;
 import org.osteonode.store.LocalPostgres;
 import org.osteonode.store.OptOutRegistry;
 import picocli.CommandLine.Command;
@@ -116,6 +117,9 @@ final class SecretCommand implements Runnable {
                 registry.add(keys);
                 String before = current.fingerprint();
                 Path retired = Pseudonymizer.rotate(file, fresh, Instant.now());
+                // after the file: a stop in between leaves the old fingerprint recorded, which the node, finding it
+                // among its retired secrets, replaces when it starts
+                new SiteSecretRecord(database.dataSource()).replace(rotated.fingerprint());
                 registry.remove(registered);
                 System.out.printf("rotated: fingerprint %s -> %s%n", before, rotated.fingerprint());
                 System.out.printf("the old secret is %s (mode 0400); research opt-out keeps using it to find images "
