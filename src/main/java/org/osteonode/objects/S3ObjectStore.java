@@ -45,6 +45,10 @@ import java.util.Map;
  * file is read twice at put, once for the SHA-256 and once to send it: the checksum goes in a header, before the
  * body.
  *
+ * <p>A server that does not know {@code x-amz-checksum-sha256} may refuse the put: s3proxy 2.7.0 answers 501 Not
+ * Implemented unless it is told to ignore unknown headers (then it stores the object without checking that
+ * checksum). MinIO and AWS S3 check it.
+ *
  * <p>One PUT per object, so at most {@link ObjectStore#MAX_OBJECT_BYTES} (5 GiB); no multipart upload.
  */
 public final class S3ObjectStore implements ObjectStore {
@@ -75,6 +79,13 @@ public final class S3ObjectStore implements ObjectStore {
         public Settings {
             if (bucket == null || bucket.isBlank()) {
                 throw new IllegalArgumentException("the S3 bucket is not set");
+            }
+            if (region == null || region.isBlank()) {
+                throw new IllegalArgumentException("the S3 region is not set (us-east-1 suits most S3-compatible"
+                        + " services)");
+            }
+            if (accessKeyId == null || accessKeyId.isBlank() || secretAccessKey == null || secretAccessKey.isEmpty()) {
+                throw new IllegalArgumentException("the S3 access key id or secret access key is not set");
             }
             if (listPageSize < 1 || listPageSize > 1000) {
                 throw new IllegalArgumentException("the list page size is " + listPageSize + "; S3 allows 1 to 1000");

@@ -27,8 +27,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * one and how to alter an object's bytes where the store keeps them.
  */
 abstract class ObjectStoreContract {
-    /** Above one page of {@link #listPageSize()}, and above S3's own 1,000. */
-    static final int MANY_KEYS = 1_050;
 
     @TempDir
     Path temp;
@@ -43,6 +41,11 @@ abstract class ObjectStoreContract {
 
     int listPageSize() {
         return 100;
+    }
+
+    /** How many keys the list test puts: more than one page of {@link #listPageSize()}, and than S3's own 1,000. */
+    int manyKeys() {
+        return 1_050;
     }
 
     @BeforeEach
@@ -128,7 +131,7 @@ abstract class ObjectStoreContract {
     void listGivesEveryKeyUnderAPrefixInOrderAcrossManyPages() throws Exception {
         Path file = write("small", "s");
         List<String> expected = new ArrayList<>();
-        for (int i = 0; i < MANY_KEYS; i++) {
+        for (int i = 0; i < manyKeys(); i++) {
             String key = String.format("archive/p%02d/%05d.dcm", i % 7, i);
             store.put(key, file);
             expected.add(key);
@@ -136,12 +139,12 @@ abstract class ObjectStoreContract {
         store.put("archived/not-under-the-prefix.dcm", file);
         expected.sort(null);
 
-        assertThat(store.list("archive/")).hasSize(MANY_KEYS).containsExactlyElementsOf(expected);
-        assertThat(store.list("archive/p03/")).hasSize(150)
-                .allSatisfy(key -> assertThat(key).startsWith("archive/p03/"));
+        assertThat(store.list("archive/")).hasSize(manyKeys()).containsExactlyElementsOf(expected);
+        assertThat(store.list("archive/p03/")).hasSize((manyKeys() + 3) / 7)
+                .containsExactlyElementsOf(expected.stream().filter(key -> key.startsWith("archive/p03/")).toList());
         assertThat(store.list("archive/p03/0001")).as("a prefix cut inside a segment")
                 .containsExactly("archive/p03/00010.dcm", "archive/p03/00017.dcm");
-        assertThat(store.list("archive")).hasSize(MANY_KEYS + 1);
+        assertThat(store.list("archive")).hasSize(manyKeys() + 1);
         assertThat(store.list("nothing/")).isEmpty();
     }
 
