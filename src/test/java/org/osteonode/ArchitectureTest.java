@@ -23,6 +23,19 @@ class ArchitectureTest {
             .should().onlyDependOnClassesThat(resideInAPackage("org.osteonode.config..")
                     .or(resideOutsideOfPackage("org.osteonode..")));
 
+    /** Object storage is the bottom layer: the spool, the archive and the pipeline build on it, never the reverse. */
+    @ArchTest
+    static final ArchRule objectStorageImportsNothingOfTheProject = classes()
+            .that().resideInAPackage("org.osteonode.objects..")
+            .should().onlyDependOnClassesThat(resideInAPackage("org.osteonode.objects..")
+                    .or(resideOutsideOfPackage("org.osteonode..")));
+
+    /** Only the object store knows which S3 client it uses: the rest of the node sees {@code ObjectStore}. */
+    @ArchTest
+    static final ArchRule onlyTheObjectStoreKnowsTheAwsSdk = noClasses()
+            .that().resideOutsideOfPackage("org.osteonode.objects..")
+            .should().dependOnClassesThat().resideInAPackage("software.amazon.awssdk..");
+
     @ArchTest
     static final ArchRule onlyTheRoutesAndTheCompositionRootKnowCamel = noClasses()
             .that().resideOutsideOfPackage("org.osteonode.route..")

@@ -1,5 +1,7 @@
 package org.osteonode.ingest;
 
+import org.osteonode.objects.DurableFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -292,14 +294,12 @@ public final class Spool {
         Fsync DISK = new Fsync() {
             @Override
             public void file(FileChannel channel, Path file) throws IOException {
-                channel.force(true);
+                DurableFiles.force(channel);
             }
 
             @Override
             public void directory(Path directory) throws IOException {
-                try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-                    channel.force(true);
-                }
+                DurableFiles.forceDirectory(directory);
             }
         };
     }

@@ -1,5 +1,7 @@
 package org.osteonode.store;
 
+import org.osteonode.objects.DurableFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -96,7 +98,7 @@ public final class Archive {
                 copy(tail, out);
             }
             if (durable) {
-                out.force(true);
+                DurableFiles.force(out);
             }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(part);
@@ -118,9 +120,7 @@ public final class Archive {
         }
         Files.delete(part);
         if (durable) {
-            try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-                directory.force(true);
-            }
+            DurableFiles.forceDirectory(target.getParent());
         }
         return new Written(target, false);
     }
@@ -143,11 +143,10 @@ public final class Archive {
             Files.write(claim, where);
         }
         if (durable) {
-            try (FileChannel file = FileChannel.open(claim, StandardOpenOption.READ);
-                 FileChannel directory = FileChannel.open(claim.getParent(), StandardOpenOption.READ)) {
-                file.force(true);
-                directory.force(true);
+            try (FileChannel file = FileChannel.open(claim, StandardOpenOption.READ)) {
+                DurableFiles.force(file);
             }
+            DurableFiles.forceDirectory(claim.getParent());
         }
     }
 
@@ -174,9 +173,7 @@ public final class Archive {
             }
         }
         if (durable) {
-            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-                directory.force(true);
-            }
+            DurableFiles.forceDirectory(dir);
         }
         return objects;
     }

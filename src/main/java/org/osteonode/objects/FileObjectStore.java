@@ -1,0 +1,155 @@
+package org.osteonode.objects;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Objects as files in a directory, for a single node and for tests: the key {@code a/b/c.dcm} is the file
+ * {@code a/b/c.dcm}, and its SHA-256 and size are recorded beside it in {@code a/b/.c.dcm.sha256}.
+ *
+ * <p>A put writes the record, then the object, each to a hidden file beside its target, forced and renamed into
+ * place ({@link DurableFiles}), the directory forced after each rename: an object that exists has its record.
+ * A crash between the two renames while replacing an object with different bytes leaves the old object with the
+ * new record, which {@link #get} reports as corrupt (never as good) until the put is retried.
+ *
+ * <p>Directories emptied by {@link #delete} stay: removing them would race with a put creating a file in them.
+ */
+public final class FileObjectStore implements ObjectStore {
+    private static final String RECORD_SUFFIX = ".sha256";
+    /** The objects are identified data (the spool's, the workspace's): only osteonode's own user may read them. */
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+    private final Path root;
+
+    public FileObjectStore(Path root) {
+        this.root = root.toAbsolutePath();
+        try {
+            Files.createDirectories(this.root, OWNER_ONLY_DIRECTORY);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create object store directory " + root, e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public Stored put(String key, Path file) throws IOException {
+        Path target = pathOf(key);
+        ObjectStore.checkSize(key, Files.size(file));
+        Path directory = target.getParent();
+        Files.createDirectories(directory, OWNER_ONLY_DIRECTORY);
+        // createTempFile makes the file owner-only (rw-------)
+        Path part = Files.createTempFile(directory, "." + target.getFileName() + ".", ".part");
+        Path recordPart = null;
+        try {
+            MessageDigest digest = Transfers.sha256();
+            long size;
+            try (InputStream in = Files.newInputStream(file);
+                 FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                size = Transfers.copy(in, out, digest);
+                DurableFiles.force(out);
+            }
+            Stored stored = new Stored(key, size, Transfers.hex(digest.digest()));
+            recordPart = Files.createTempFile(directory, "." + target.getFileName() + ".", RECORD_SUFFIX + ".part");
+            try (FileChannel out = FileChannel.open(recordPart, StandardOpenOption.WRITE)) {
+                out.write(java.nio.ByteBuffer.wrap((stored.sha256() + " " + stored.size() + "\n")
+                        .getBytes(StandardCharsets.US_ASCII)));
+                DurableFiles.force(out);
+            }
+            DurableFiles.replace(recordPart, recordOf(target));
+            DurableFiles.replace(part, target);
+            return stored;
+        } finally {
+            Files.deleteIfExists(part);
+            if (recordPart != null) {
+                Files.deleteIfExists(recordPart);
+            }
+        }
+    }
+
+    @Override
+    public Stored get(String key, Path target) throws IOException {
+        Path source = pathOf(key);
+        String sha256 = null;
+        long size = -1;
+        try {
+            String[] record = Files.readString(recordOf(source), StandardCharsets.US_ASCII).trim().split(" ");
+            if (record.length == 2 && record[0].matches("[0-9a-f]{64}") && record[1].matches("[0-9]{1,19}")) {
+                sha256 = record[0];
+                size = Long.parseLong(record[1]);
+            }
+        } catch (NoSuchFileException e) {
+            // no record: Transfers.receive refuses the object, unless the object is missing too (below)
+        }
+        try (InputStream in = Files.newInputStream(source)) {
+            return Transfers.receive(key, in, sha256, size, target);
+        } catch (NoSuchFileException e) {
+            if (Files.exists(source)) {
+                throw e; // the target's directory, not the object, is missing
+            }
+            throw new NoSuchFileException(key, null, "no object under this key");
+        }
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Path target = pathOf(key);
+        boolean deleted = Files.deleteIfExists(target);
+        deleted |= Files.deleteIfExists(recordOf(target));
+        if (deleted) {
+            DurableFiles.forceDirectory(target.getParent());
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return Files.isRegularFile(pathOf(key));
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+        ObjectKey.checkPrefix(prefix);
+        // the directory that holds every key with this prefix: up to its last '/'
+        Path base = prefix.contains("/") ? root.resolve(prefix.substring(0, prefix.lastIndexOf('/'))) : root;
+        if (!Files.isDirectory(base)) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(base)) {
+            files.filter(Files::isRegularFile)
+                    .filter(file -> !file.getFileName().toString().startsWith("."))
+                    .map(file -> root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/"))
+                    .filter(key -> key.startsWith(prefix))
+                    .forEach(keys::add);
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    private Path pathOf(String key) {
+        // a checked key has no '..', no leading '/', no hidden segment: it stays under the root
+        return root.resolve(ObjectKey.check(key));
+    }
+
+    private static Path recordOf(Path object) {
+        return object.resolveSibling("." + object.getFileName() + RECORD_SUFFIX);
+    }
+}
