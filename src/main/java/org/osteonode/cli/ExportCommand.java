@@ -309,13 +309,15 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     /**
-     * The node's decoder, so that JPEG-LS and 12-bit JPEG images render; its children work in their own folder
-     * under the data directory (not the node's, which the node empties when it starts).
+     * The node's decoder, so that JPEG-LS and 12-bit JPEG images render; its children work in a folder of this
+     * export's own under the data directory (not the node's, which the node empties when it starts; not another
+     * export's, which that one empties when it starts).
      */
     private static PixelDataDecoder pngDecoder(Settings settings) {
         try {
-            return PixelDataDecoder.withChildProcess(ChildProcessDecoder.start(
-                    settings.dataDir().resolve("decoding-export"), new ChildProcessDecoder.Limits(
+            return PixelDataDecoder.withChildProcess(ChildProcessDecoder.start(settings.dataDir()
+                    .resolve("decoding-export").resolve(Long.toString(ProcessHandle.current().pid())),
+                    new ChildProcessDecoder.Limits(
                             settings.clinical().decoderTimeout(), settings.clinical().decoderMemoryBytes())));
         } catch (java.io.IOException e) {
             System.err.println("osteonode: JPEG-LS and 12-bit JPEG images get no PNG: " + e.getMessage());

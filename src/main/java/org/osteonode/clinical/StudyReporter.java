@@ -96,6 +96,7 @@ public final class StudyReporter {
                 java.util.SortedMap<String, Integer> skips = studies.skips(study.studyKey());
                 log.info("event=report.queued study={} version={} images={} likely={} skipped={} skipped_reasons={}",
                         study.studyKey(), version, images.size(), score.likely(), total(skips), reasons(skips));
+                studies.announced(study.studyKey());
             }
         }
         for (ClinicalStudies.Unscored study : studies.newlyUnscored(stable, ClinicalPath.MEANT_FOR_THE_MODEL)) {

@@ -4,8 +4,6 @@ import com.pixelmed.dicom.TransferSyntax;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,10 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Decodes JPEG-LS and 12-bit JPEG (process 4), for which no maintained Java decoder exists, with Debian's dcmtk
@@ -71,29 +67,36 @@ public final class ChildProcessDecoder {
         if (!Files.isExecutable(Path.of(PRLIMIT))) {
             throw new IOException(PRLIMIT + " is missing: install the Debian package util-linux");
         }
+        List<String> namespaces = namespaces();
+        if (namespaces.isEmpty() && "root".equals(System.getProperty("user.name"))) {
+            // without a user namespace the child would be root: able to raise its limits and read any file
+            throw new IOException("the node runs as root and the kernel refuses it a user namespace for the decoder: "
+                    + "run the node as an unprivileged user");
+        }
         deleteTree(workRoot);
         Files.createDirectories(workRoot);
-        return new ChildProcessDecoder(workRoot, limits, networkNamespace());
+        ChildProcessDecoder decoder = new ChildProcessDecoder(workRoot, limits, namespaces);
+        decoder.selfTest();
+        return decoder;
     }
 
     /**
-     * {@code unshare --net} (with {@code --map-root-user} when not root: an unprivileged user namespace), when it
-     * works here; a container runtime's seccomp profile often forbids it, and the decoder then runs in the node's
-     * network namespace (docs/pixels.md says what else holds it then).
+     * {@code unshare}: a user namespace (the child is "root" there and nobody outside: it cannot raise the limits or
+     * pass the node's file permissions, even when the node runs as root), an empty network namespace, and a PID
+     * namespace whose first process is the decoder, so that anything it forks dies with it (and, by
+     * {@code --kill-child}, with unshare when the timeout kills that). Used when it works here; a container
+     * runtime's seccomp profile may forbid it (docs/pixels.md).
      */
-    private static List<String> networkNamespace() {
-        List<String> unshare = new ArrayList<>(List.of(UNSHARE, "--net"));
-        if (!"root".equals(System.getProperty("user.name"))) {
-            unshare.add("--map-root-user");
-        }
-        unshare.add("--");
+    private static List<String> namespaces() {
+        List<String> unshare = List.of(UNSHARE, "--user", "--map-root-user", "--net", "--pid", "--fork",
+                "--kill-child", "--");
         List<String> probe = new ArrayList<>(unshare);
         probe.add("/bin/true");
         try {
             Process process = new ProcessBuilder(probe).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0) {
-                return List.copyOf(unshare);
+                return unshare;
             }
             process.destroyForcibly();
         } catch (IOException e) {
@@ -104,7 +107,44 @@ public final class ChildProcessDecoder {
         return List.of();
     }
 
-    /** Whether the children run without a network (in their own, empty network namespace). */
+    /** The same sandbox with other limits, without a new self-test: for tests of the limits. */
+    ChildProcessDecoder withLimits(Limits other) {
+        return new ChildProcessDecoder(workRoot, other, sandbox);
+    }
+
+    /**
+     * Decodes a JPEG-LS image made here from known values, through the whole sandbox: a limit or a namespace the
+     * host refuses would otherwise make every image "decode-failed", as if the images were at fault.
+     */
+    private void selfTest() throws IOException {
+        Path folder = Files.createTempDirectory(workRoot, "self-test-");
+        try {
+            Path plain = folder.resolve("plain.dcm");
+            Path encoded = folder.resolve("encoded.dcm");
+            SelfTestImage.write(plain);
+            Process encoder = new ProcessBuilder(DCMTK_BIN.resolve("dcmcjpls").toString(), plain.toString(),
+                    encoded.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!encoder.waitFor(30, TimeUnit.SECONDS) || encoder.exitValue() != 0) {
+                encoder.destroyForcibly();
+                throw new IOException("dcmcjpls could not make the self-test image");
+            }
+            try (Decoded decoded = decode(encoded, TransferSyntax.JPEGLS, SelfTestImage.BYTES)) {
+                if (!SelfTestImage.matches(decoded.output())) {
+                    throw new IOException("the self-test image decoded to other values");
+                }
+            }
+        } catch (DecodeFailedException e) {
+            throw new IOException("the sandboxed decoder fails here (" + e.getMessage() + "): " + sandbox(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted during the decoder's self-test");
+        } finally {
+            deleteTree(folder);
+        }
+    }
+
+    /** Whether the children run in their own namespaces: no network, no way to outlive their timeout. */
     public boolean networkIsolated() {
         return !sandbox.isEmpty();
     }
@@ -174,7 +214,11 @@ public final class ChildProcessDecoder {
             decoded.output = folder.resolve("out.dcm");
             return decoded;
         } catch (IOException | DecodeFailedException | RuntimeException e) {
-            decoded.close();
+            try {
+                decoded.close();
+            } catch (IOException notDeleted) {
+                e.addSuppressed(notDeleted);
+            }
             throw e;
         }
     }
@@ -190,8 +234,13 @@ public final class ChildProcessDecoder {
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
+            try {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception waited) {
+                e.addSuppressed(waited);
+            }
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while " + program + " ran", e);
+            throw new java.io.InterruptedIOException("interrupted while " + program + " ran");
         }
         int exit = process.exitValue();
         if (exit != 0 || !Files.isRegularFile(folder.resolve("out.dcm"), LinkOption.NOFOLLOW_LINKS)) {
@@ -202,18 +251,28 @@ public final class ChildProcessDecoder {
     }
 
     /**
-     * dcmtk's last error line ("E: …" or "F: …"), which describes the code stream, not its values; escaped
+     * dcmtk's last error line ("E: …" or "F: …", in the last 4 KiB), which describes the code stream, not its values; escaped
      * and cut to one line of 200 characters, since the child is not trusted either.
      */
     private static String lastMessage(Path messages) {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(messages)) {
-            head = in.readNBytes(MESSAGE_BYTES);
+        byte[] tail;
+        // a child could have put a FIFO there, which would block the reader: a regular file only
+        if (!Files.isRegularFile(messages, LinkOption.NOFOLLOW_LINKS)) {
+            return "";
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(messages,
+                java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long start = Math.max(0, channel.size() - MESSAGE_BYTES);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) (channel.size() - start));
+            while (buffer.hasRemaining() && channel.read(buffer, start + buffer.position()) > 0) {
+                // read on
+            }
+            tail = java.util.Arrays.copyOf(buffer.array(), buffer.position());
         } catch (IOException e) {
             return "";
         }
         String last = "";
-        for (String line : new String(head, StandardCharsets.UTF_8).split("\n")) {
+        for (String line : new String(tail, StandardCharsets.UTF_8).split("\n")) {
             if (line.startsWith("E: ") || line.startsWith("F: ")) {
                 last = line;
             }
@@ -246,16 +305,33 @@ public final class ChildProcessDecoder {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
+    /**
+     * Deletes a folder a child wrote in. The child may have taken the permissions off its folders (it runs as the
+     * node's user): each is given back to the owner before it is listed. Links are deleted, not followed; the
+     * walk is a loop, not a recursion, since the child decides how deep the folders go.
+     */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
+        List<Path> folders = new ArrayList<>();
+        java.util.Deque<Path> toList = new java.util.ArrayDeque<>(List.of(root));
+        while (!toList.isEmpty()) {
+            Path folder = toList.pop();
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+            folders.add(folder);
+            try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+                for (Path entry : entries) {
+                    if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                        toList.push(entry);
+                    } else {
+                        Files.delete(entry);
+                    }
+                }
             }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        }
+        for (int i = folders.size() - 1; i >= 0; i--) {
+            Files.delete(folders.get(i));
         }
     }
 }

@@ -31,8 +31,12 @@ public final class PixelDataDecoder {
     private static final int BUFFER = 64 * 1024;
     /** 40 megapixels: a 6,300 × 6,300 frame, beyond any CR or DX detector; refused before anything is allocated. */
     static final long MAX_PIXELS = 40_000_000;
-    /** What a child may write: every frame of a multi-frame object, but not more than this. */
-    private static final long MAX_CHILD_OUTPUT = 4L * 1024 * 1024 * 1024;
+    /**
+     * Frames a child may write: it decodes them all though only the first is used, and Number of Frames is the
+     * sender's word. A radiograph has one; a multi-frame object beyond this fails to decode (the child's file size
+     * limit stops it) rather than filling the disk.
+     */
+    private static final int MAX_CHILD_FRAMES = 16;
     private static final PixelDataDecoder IN_JAVA = new PixelDataDecoder(null);
 
     private final ChildProcessDecoder childProcess;
@@ -143,7 +147,7 @@ public final class PixelDataDecoder {
     private short[] decodedByChildProcess(AttributeList header, Path dicomFile, String transferSyntax,
             ImagePixel pixel) throws IOException, PixelDataException {
         int frames = Math.max(1, Attribute.getSingleIntegerValueOrDefault(header, TagFromName.NumberOfFrames, 1));
-        long maxOutput = Math.min(MAX_CHILD_OUTPUT, (long) frames * pixel.frameBytes());
+        long maxOutput = (long) Math.min(frames, MAX_CHILD_FRAMES) * pixel.frameBytes();
         try (ChildProcessDecoder.Decoded decoded = childProcess.decode(dicomFile, transferSyntax, maxOutput)) {
             Header output = Header.read(decoded.output());
             ImagePixel outputPixel = ImagePixel.of(output.attributes());

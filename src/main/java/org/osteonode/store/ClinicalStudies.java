@@ -97,40 +97,42 @@ public final class ClinicalStudies {
     /**
      * Studies none of whose images was scored although at least one was skipped for one of {@code reasons}, quiet
      * for {@code stable} with every recorded instance seen by the clinical path, not returned before: each is
-     * returned once (marked announced in the same transaction).
+     * returned once. One statement marks and returns them, so that of two nodes asking at once only one gets a
+     * study (PostgreSQL re-checks {@code not announced} on the rows it locks).
      */
     public List<Unscored> newlyUnscored(Duration stable, java.util.Set<String> reasons) throws SQLException {
-        List<Unscored> unscored = new ArrayList<>();
-        try (Connection connection = connect()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement select = connection.prepareStatement("select s.study_key, s.reason, count(*) "
-                    + "from image_skip s where s.study_key in (select k.study_key from image_skip k "
-                    + "where not k.announced and k.reason = any (?) group by k.study_key "
-                    + "having max(k.skipped_at) <= now() - make_interval(secs => ?)) "
-                    + "and not exists (select 1 from image_score c where c.study_key = s.study_key) "
-                    + "and not exists (select 1 from instance i where i.study_key = s.study_key and not i.clinical_done) "
-                    + "group by s.study_key, s.reason order by s.study_key, s.reason");
-                 PreparedStatement announce = connection.prepareStatement(
-                         "update image_skip set announced = true where study_key = ?")) {
-                select.setArray(1, connection.createArrayOf("text", reasons.toArray()));
-                select.setDouble(2, stable.toMillis() / 1000.0);
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        String studyKey = row.getString(1);
-                        if (unscored.isEmpty() || !unscored.get(unscored.size() - 1).studyKey().equals(studyKey)) {
-                            unscored.add(new Unscored(studyKey, new java.util.TreeMap<>()));
-                        }
-                        unscored.get(unscored.size() - 1).skips().put(row.getString(2), row.getInt(3));
-                    }
-                }
-                for (Unscored study : unscored) {
-                    announce.setString(1, study.studyKey());
-                    announce.executeUpdate();
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        try (Connection connection = connect();
+             PreparedStatement announce = connection.prepareStatement("update image_skip set announced = true "
+                     + "where not announced and study_key in (select k.study_key from image_skip k "
+                     + "where not k.announced and k.reason = any (?) group by k.study_key "
+                     + "having max(k.skipped_at) <= now() - make_interval(secs => ?)) "
+                     + "and not exists (select 1 from image_score c where c.study_key = image_skip.study_key) "
+                     + "and not exists (select 1 from instance i where i.study_key = image_skip.study_key "
+                     + "and not i.clinical_done) returning study_key")) {
+            announce.setArray(1, connection.createArrayOf("text", reasons.toArray()));
+            announce.setDouble(2, stable.toMillis() / 1000.0);
+            try (ResultSet row = announce.executeQuery()) {
+                while (row.next()) {
+                    keys.add(row.getString(1));
                 }
             }
-            connection.commit();
+        }
+        List<Unscored> unscored = new ArrayList<>();
+        for (String key : keys) {
+            unscored.add(new Unscored(key, skips(key)));
         }
         return unscored;
+    }
+
+    /** A reported study's skipped images were listed in its report's line: none is to be announced again. */
+    public void announced(String studyKey) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement update = connection.prepareStatement(
+                     "update image_skip set announced = true where study_key = ? and not announced")) {
+            update.setString(1, studyKey);
+            update.executeUpdate();
+        }
     }
 
     /**

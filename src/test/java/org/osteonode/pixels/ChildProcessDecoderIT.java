@@ -52,8 +52,8 @@ class ChildProcessDecoderIT {
 
     @Test
     void aChildStillRunningAfterTheTimeoutIsKilledAndItsFolderDeleted() throws Exception {
-        PixelDataDecoder decoder = PixelDataDecoder.withChildProcess(ChildProcessDecoder.start(decoding(),
-                new ChildProcessDecoder.Limits(Duration.ofMillis(1), 1L << 30)));
+        PixelDataDecoder decoder = PixelDataDecoder.withChildProcess(ChildProcessDecoder.start(decoding(), LIMITS)
+                .withLimits(new ChildProcessDecoder.Limits(Duration.ofMillis(1), 1L << 30)));
 
         assertThatThrownBy(() -> decoder.firstFrameOf(jpegLs)).isInstanceOf(DecodeFailedException.class)
                 .hasMessage("dcmdjpls did not finish within 1 ms and was killed");
@@ -62,12 +62,54 @@ class ChildProcessDecoderIT {
 
     @Test
     void aChildThatOutgrowsItsMemoryLimitFailsAndItsFolderIsDeleted() throws Exception {
-        PixelDataDecoder decoder = PixelDataDecoder.withChildProcess(ChildProcessDecoder.start(decoding(),
-                new ChildProcessDecoder.Limits(Duration.ofSeconds(30), 16L << 20)));
+        PixelDataDecoder decoder = PixelDataDecoder.withChildProcess(ChildProcessDecoder.start(decoding(), LIMITS)
+                .withLimits(new ChildProcessDecoder.Limits(Duration.ofSeconds(30), 16L << 20)));
 
         assertThatThrownBy(() -> decoder.firstFrameOf(jpegLs)).isInstanceOf(DecodeFailedException.class)
                 .hasMessageStartingWith("dcmdjpls ");
         assertThat(decoding()).isEmptyDirectory();
+    }
+
+    /** A sandbox the host cannot run would make every image "decode-failed", as if the images were at fault. */
+    @Test
+    void aDecoderThatCannotWorkUnderItsLimitsIsRefusedAtStartNotBlamedOnTheImages() {
+        assertThatThrownBy(() -> ChildProcessDecoder.start(decoding(),
+                new ChildProcessDecoder.Limits(Duration.ofSeconds(30), 16L << 20)))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageStartingWith("the sandboxed decoder fails here (dcmdjpls ");
+    }
+
+    @Test
+    void whatTheChildForksDiesWithIt() throws Exception {
+        ChildProcessDecoder decoder = ChildProcessDecoder.start(decoding(), LIMITS);
+        String marker = "osteonode-orphan-" + System.nanoTime();
+
+        // the marker is the forked shell's $0, so that it can be found among all processes (checked by hand:
+        // without the PID namespace it is still there)
+        Dcmtk.Result inside = Dcmtk.run(decoder.sandboxed("1048576", List.of("/bin/sh", "-c",
+                "/bin/sh -c 'sleep 300; true' " + marker + " & echo forked")));
+
+        assertThat(inside.output()).contains("forked");
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker)
+                && p.isAlive())).as("no process the child forked outlives it").isEmpty();
+    }
+
+    @Test
+    void aFolderTheChildLockedAndFilledWithLinksIsStillDeletedAndWhatTheLinksPointAtIsNot() throws Exception {
+        Path outside = Files.writeString(temp.resolve("outside.txt"), "not the child's");
+        Path folder = Files.createDirectories(temp.resolve("decode-1/deep/deeper"));
+        Files.writeString(folder.resolve("pixels"), "pixels");
+        Files.createSymbolicLink(folder.resolve("link"), outside);
+        Files.createSymbolicLink(temp.resolve("decode-1/link-to-dir"), temp);
+        Files.setPosixFilePermissions(temp.resolve("decode-1/deep"), java.nio.file.attribute.PosixFilePermissions
+                .fromString("---------"));
+        Files.setPosixFilePermissions(temp.resolve("decode-1"), java.nio.file.attribute.PosixFilePermissions
+                .fromString("---------"));
+
+        ChildProcessDecoder.deleteTree(temp.resolve("decode-1"));
+
+        assertThat(temp.resolve("decode-1")).doesNotExist();
+        assertThat(outside).hasContent("not the child's");
     }
 
     @Test
