@@ -1,15 +1,10 @@
 package org.osteonode.objects;
 
-import org.eclipse.jetty.util.component.AbstractLifeCycle;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osteonode.testing.Poll;
+import org.osteonode.testing.S3Endpoint;
 import org.osteonode.testing.Ports;
 
 import java.io.IOException;
@@ -21,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,60 +28,43 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * alter an object behind the server's back.
  */
 class S3ObjectStoreIT extends ObjectStoreContract {
-    private static final String ACCESS_KEY = "osteonode-test";
-    private static final String SECRET_KEY = "osteonode-test-secret";
+    private static final String ACCESS_KEY = S3Endpoint.ACCESS_KEY;
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
     @TempDir
     static Path buckets;
-    private static S3Proxy s3proxy;
-    private static BlobStoreContext blobStores;
+    private static S3Endpoint s3;
     private static URI endpoint;
 
     private String bucket;
 
     @BeforeAll
     static void startS3proxy() throws Exception {
-        Properties properties = new Properties();
-        properties.setProperty("jclouds.filesystem.basedir", buckets.toString());
-        blobStores = ContextBuilder.newBuilder("filesystem").credentials("unused", "unused")
-                .overrides(properties).buildView(BlobStoreContext.class);
-        endpoint = URI.create("http://127.0.0.1:" + Ports.free());
-        s3proxy = S3Proxy.builder()
-                .blobStore(blobStores.getBlobStore())
-                .endpoint(endpoint)
-                .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
-                // s3proxy 2.7.0 answers 501 to a header it does not know, x-amz-checksum-sha256 among them: it
-                // stores the object without checking that checksum (the get's own verification still runs)
-                .ignoreUnknownHeaders(true)
-                .build();
-        s3proxy.start();
-        Poll.until(Duration.ofSeconds(30), "s3proxy started",
-                () -> AbstractLifeCycle.STARTED.equals(s3proxy.getState()));
+        s3 = S3Endpoint.start(buckets);
+        endpoint = s3.uri();
     }
 
     @AfterAll
     static void stopS3proxy() throws Exception {
-        s3proxy.stop();
-        blobStores.close();
+        s3.close();
     }
 
     @Override
     ObjectStore newStore() {
         bucket = "bucket-" + BUCKETS.incrementAndGet();
-        blobStores.getBlobStore().createContainerInLocation(null, bucket);
+        s3.createBucket(bucket);
         return new S3ObjectStore(settings(endpoint, bucket));
     }
 
     private S3ObjectStore.Settings settings(URI endpoint, String bucket) {
-        return S3ObjectStore.Settings.of(endpoint, "us-east-1", bucket, ACCESS_KEY, SECRET_KEY)
+        return S3ObjectStore.Settings.of(endpoint, "us-east-1", bucket, ACCESS_KEY, S3Endpoint.SECRET_KEY)
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(30))
                 .withListPageSize(listPageSize());
     }
 
     @Override
     void flipAByteAtRest(String key) throws Exception {
-        flipMiddleByte(buckets.resolve(bucket).resolve(key));
+        flipMiddleByte(s3.file(bucket, key));
     }
 
     @Test
