@@ -2,6 +2,7 @@ package org.osteonode.store;
 
 import org.osteonode.deid.Pseudonymizer;
 import org.osteonode.ingest.InstanceHeader;
+import org.osteonode.ingest.ProcessingPath;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -73,6 +74,34 @@ public final class InstanceIndex {
                      "update instance set clinical_done = true where sop_instance_key = ?")) {
             statement.setString(1, pseudonymizer.uid(header.sopInstanceUid()));
             statement.executeUpdate();
+        } catch (SQLException e) {
+            throw DatabaseUnavailableException.classify(e);
+        }
+    }
+
+    /**
+     * Cluster mode: marks {@code path} done with the instance and tells whether the other path is done with it too,
+     * that is whether the received object may leave the PHI bucket. Both paths call it, each when it is done.
+     *
+     * <p>One statement, {@code update ... returning} the other path's flag: when two nodes finish the two paths of
+     * one instance at the same moment, the second update waits for the first's row lock and then sees the row as
+     * the first committed it, so at least one of them learns that both are done. (Both may, after a redelivery:
+     * deleting the object is idempotent.)
+     *
+     * @return false also when the instance has no row (a path records it before it is done with it)
+     * @throws DatabaseUnavailableException when PostgreSQL cannot be reached; worth waiting for
+     */
+    public boolean pathDone(ProcessingPath path, InstanceHeader header) throws SQLException {
+        String sql = switch (path) {
+            case RESEARCH -> "update instance set research_done = true where sop_instance_key = ? returning clinical_done";
+            case CLINICAL -> "update instance set clinical_done = true where sop_instance_key = ? returning research_done";
+        };
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, pseudonymizer.uid(header.sopInstanceUid()));
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
         } catch (SQLException e) {
             throw DatabaseUnavailableException.classify(e);
         }
