@@ -1,0 +1,337 @@
+package org.osteonode.research;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.cluster.ObjectReference;
+import org.osteonode.cluster.ReferenceConsumer;
+import org.osteonode.config.DeidOptions;
+import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.ingest.InstanceHeader;
+import org.osteonode.ingest.ProcessingPath;
+import org.osteonode.ingest.Quarantine;
+import org.osteonode.ingest.Relay;
+import org.osteonode.ingest.Spool;
+import org.osteonode.labels.BodyPart;
+import org.osteonode.objects.FileObjectStore;
+import org.osteonode.objects.ObjectStore;
+import org.osteonode.observe.Metrics;
+import org.osteonode.store.Archive;
+import org.osteonode.store.Database;
+import org.osteonode.store.DatabaseUnavailableException;
+import org.osteonode.store.InstanceIndex;
+import org.osteonode.store.LabelStore;
+import org.osteonode.store.OptOutRegistry;
+import org.osteonode.testing.PhiScanner;
+import org.osteonode.testing.SharedPostgres;
+import org.osteonode.testing.SyntheticDicom;
+
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The research path's work for one reference (cluster mode, issue 14) on a real PostgreSQL, with directory-backed
+ * PHI and de-identified buckets: objects reach the PHI bucket through the real {@link Relay}, and what the worker
+ * makes of them is compared with what one node's archive holds.
+ */
+class ResearchWorkerIT {
+    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+    private static final ReferenceConsumer.Position POSITION = new ReferenceConsumer.Position(0, 0);
+
+    @TempDir
+    Path temp;
+
+    private final Pseudonymizer pseudonymizer = new Pseudonymizer(SECRET);
+    private final Metrics metrics = new Metrics();
+    private final List<ObjectReference> published = new ArrayList<>();
+    private final AtomicBoolean databaseAway = new AtomicBoolean();
+    private Database database;
+    private DataSource flaky;
+    private ObjectStore phi;
+    private ObjectStore deidentified;
+    private Archive archive;
+    private Quarantine quarantine;
+    private Spool spool;
+    private Relay relay;
+    private Path workDir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        database = SharedPostgres.freshDatabase(temp.resolve("db"));
+        flaky = awayWhen(databaseAway, database.dataSource());
+        phi = new FileObjectStore(temp.resolve("phi-bucket"));
+        deidentified = new FileObjectStore(temp.resolve("deid-bucket"));
+        archive = new Archive(temp.resolve("archive"), temp.resolve("scratch"), true);
+        quarantine = new Quarantine(temp.resolve("quarantine"), metrics);
+        workDir = temp.resolve("work");
+        spool = new Spool(temp.resolve("spool"), 0);
+        relay = new Relay(spool, new Quarantine(temp.resolve("relay-quarantine"), metrics),
+                phi, published::add, pseudonymizer, header -> new Relay.Classification(BodyPart.LSPINE, true));
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    @Test
+    void aReferencedObjectEndsInTheDeidentifiedBucketAsOneNodeWouldArchiveItLabelledAndMarkedDone() throws Exception {
+        String series = SyntheticDicom.newUid();
+        SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-17", "WORKERTEST^OTTOLINE")
+                .series(series).size(64, 48);
+        Path original = image.write(temp.resolve("original.dcm"));
+        ObjectReference reference = relayed(original);
+
+        worker().handle(reference, POSITION);
+
+        List<String> keys = deidentified.list("");
+        assertThat(keys).as("one de-identified object").hasSize(1);
+        Path inBucket = temp.resolve("from-bucket.dcm");
+        deidentified.get(keys.get(0), inBucket);
+        Path single = singleNodeArchive(original);
+        assertThat(keys.get(0)).as("filed as one node's archive files it")
+                .isEqualTo(temp.resolve("single-archive").relativize(single).toString());
+        assertThat(Files.mismatch(inBucket, single)).as("the same bytes as one node's archive").isEqualTo(-1);
+        assertThat(Files.mismatch(inBucket, archive.dir().resolve(keys.get(0)))).as("and as this node's archive")
+                .isEqualTo(-1);
+
+        String sopKey = pseudonymizer.uid(image.sopInstanceUid());
+        assertThat(labelRows(sopKey)).hasSize(1);
+        assertThat(flags(sopKey)).as("research done, clinical not yet").containsExactly(true, false);
+        assertThat(phi.exists(reference.objectKey())).as("kept for the clinical path").isTrue();
+        assertThat(workFiles()).as("the local copy is gone").isEmpty();
+
+        List<String> planted = List.of("MRN-WORKER-17", "WORKERTEST^OTTOLINE", image.sopInstanceUid(),
+                image.studyInstanceUid(), series);
+        assertThat(PhiScanner.leaks(List.of(inBucket), planted)).as("the de-identified object").isEmpty();
+        String everythingElse = String.join("\n", keys) + "\n" + labelRows(sopKey) + "\n" + instanceRow(sopKey);
+        for (String value : planted) {
+            assertThat(everythingElse).as("keys, labels and index").doesNotContainIgnoringCase(value);
+        }
+    }
+
+    @Test
+    void theSameReferenceHandledTwiceLeavesOneIndexRowOneLabelRowAndOneDeidentifiedObject() throws Exception {
+        SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-2", "TWICE^HANDLED").size(64, 64);
+        ObjectReference reference = relayed(image.write(temp.resolve("original.dcm")));
+        ResearchWorker worker = worker();
+
+        worker.handle(reference, POSITION);
+        worker.handle(reference, new ReferenceConsumer.Position(0, 1));
+
+        String sopKey = pseudonymizer.uid(image.sopInstanceUid());
+        assertThat(count("select count(*) from instance")).isEqualTo(1);
+        assertThat(count("select count(*) from image_label")).isEqualTo(1);
+        assertThat(deidentified.list("")).hasSize(1);
+        assertThat(archivedFiles()).hasSize(1);
+        assertThat(quarantine.list()).as("not refused as a duplicate of itself").isEmpty();
+        assertThat(flags(sopKey)).containsExactly(true, false);
+        assertThat(workFiles()).isEmpty();
+    }
+
+    @Test
+    void withTheClinicalPathAlreadyDoneThePhiObjectIsDeletedAndARedeliveryFindsItGoneWithoutFailing() throws Exception {
+        SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-3", "CLINICAL^FIRST").size(64, 64);
+        Path original = image.write(temp.resolve("original.dcm"));
+        ObjectReference reference = relayed(original);
+        InstanceIndex index = new InstanceIndex(database.dataSource(), pseudonymizer);
+        InstanceHeader header = InstanceHeader.read(original);
+        index.ensureRecorded(header, Files.size(original));
+        assertThat(index.pathDone(ProcessingPath.CLINICAL, header)).as("research is not done yet").isFalse();
+
+        worker().handle(reference, POSITION);
+
+        assertThat(phi.exists(reference.objectKey())).as("both paths done: the PHI object is deleted").isFalse();
+        assertThat(phi.list("")).isEmpty();
+        assertThat(flags(pseudonymizer.uid(image.sopInstanceUid()))).containsExactly(true, true);
+
+        worker().handle(reference, new ReferenceConsumer.Position(0, 1));
+
+        assertThat(count("select count(*) from image_label")).isEqualTo(1);
+        assertThat(deidentified.list("")).hasSize(1);
+        assertThat(workFiles()).isEmpty();
+    }
+
+    @Test
+    void anUltrasoundImageIsQuarantinedAsTheRouteDoesNotArchivedAndTheResearchPathIsDoneWithIt() throws Exception {
+        SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-4", "BURNED^INTEXT").modality("US")
+                .size(64, 64);
+        ObjectReference reference = relayed(image.write(temp.resolve("original.dcm")));
+
+        worker().handle(reference, POSITION);
+        worker().handle(reference, new ReferenceConsumer.Position(0, 1));
+
+        assertThat(quarantine.list()).as("once, under its pseudonymous key").singleElement().satisfies(entry -> {
+            assertThat(entry.name()).isEqualTo(reference.sopInstanceKey() + ".dcm");
+            assertThat(entry.reason()).isEqualTo("burned-in-modality");
+        });
+        assertThat(metrics.count("osteonode.quarantined", "reason", "burned-in-modality")).isEqualTo(1.0);
+        assertThat(deidentified.list("")).isEmpty();
+        assertThat(archivedFiles()).isEmpty();
+        assertThat(count("select count(*) from image_label")).isZero();
+        assertThat(flags(pseudonymizer.uid(image.sopInstanceUid()))).containsExactly(true, false);
+        assertThat(workFiles()).isEmpty();
+    }
+
+    @Test
+    void aDatabaseOutageIsThrownAsSuchForTheConsumerToPauseAndTheWorkFileIsDeletedAllTheSame() throws Exception {
+        SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-5", "OUTAGE^MIDWAY").size(64, 64);
+        ObjectReference reference = relayed(image.write(temp.resolve("original.dcm")));
+        ResearchWorker worker = new ResearchWorker(phi, deidentified, workDir,
+                new InstanceIndex(database.dataSource(), pseudonymizer), archiver(archive), archive,
+                new LabelStore(flaky), quarantine, metrics);
+        databaseAway.set(true);
+
+        assertThatThrownBy(() -> worker.handle(reference, POSITION)).as("what the consumer's outage predicate sees")
+                .isInstanceOf(DatabaseUnavailableException.class);
+        assertThat(workFiles()).as("deleted although the handler failed").isEmpty();
+        assertThat(count("select count(*) from image_label")).isZero();
+        String sopKey = pseudonymizer.uid(image.sopInstanceUid());
+        assertThat(flags(sopKey)).as("not done: the reference is delivered again").containsExactly(false, false);
+
+        databaseAway.set(false);
+        worker.handle(reference, new ReferenceConsumer.Position(0, 1));
+
+        assertThat(count("select count(*) from image_label")).isEqualTo(1);
+        assertThat(deidentified.list("")).hasSize(1);
+        assertThat(quarantine.list()).as("the archive took its own bytes again").isEmpty();
+        assertThat(flags(sopKey)).containsExactly(true, false);
+        assertThat(workFiles()).isEmpty();
+    }
+
+    @Test
+    void anObjectReplacedInTheBucketSinceItsReferenceIsLeftToItsOwnReference() throws Exception {
+        SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-6", "REPLACED^OBJECT").size(64, 64);
+        ObjectReference first = relayed(image.write(temp.resolve("first.dcm")));
+        ObjectReference second = relayed(image.patient("MRN-WORKER-6", "REPLACED^CORRECTED")
+                .write(temp.resolve("second.dcm")));
+        assertThat(second.objectKey()).isEqualTo(first.objectKey());
+        assertThat(second.sha256()).isNotEqualTo(first.sha256());
+
+        worker().handle(first, POSITION);
+
+        assertThat(count("select count(*) from instance")).as("nothing done for bytes it does not describe").isZero();
+        assertThat(deidentified.list("")).isEmpty();
+
+        worker().handle(second, new ReferenceConsumer.Position(0, 1));
+
+        assertThat(count("select count(*) from image_label")).isEqualTo(1);
+        assertThat(workFiles()).isEmpty();
+    }
+
+    @Test
+    void whatAKilledNodeLeftInTheWorkDirectoryIsDeletedWhenTheWorkerStarts() throws Exception {
+        Path left = Files.createDirectories(workDir.resolve("research-12345"));
+        Files.writeString(left.resolve("0123456789abcdef0123456789abcdef.dcm"), "identified bytes");
+
+        worker();
+
+        assertThat(workFiles()).isEmpty();
+        assertThat(left).doesNotExist();
+    }
+
+    private ResearchWorker worker() {
+        return new ResearchWorker(phi, deidentified, workDir, new InstanceIndex(database.dataSource(), pseudonymizer),
+                archiver(archive), archive, new LabelStore(database.dataSource()), quarantine, metrics);
+    }
+
+    private ResearchArchiver archiver(Archive into) {
+        return ResearchArchiver.create(DeidOptions.defaults(), pseudonymizer, into, "OSTEONODE", ResearchScope.ANY,
+                new OptOutRegistry(database.dataSource())::contains);
+    }
+
+    /** What one node's research route writes for the same object: the archive of the single-node mode. */
+    private Path singleNodeArchive(Path original) throws Exception {
+        Archive single = new Archive(temp.resolve("single-archive"), temp.resolve("single-scratch"), true);
+        ResearchArchiver.Outcome outcome = archiver(single).archive(InstanceHeader.read(original).encoded());
+        assertThat(outcome).isInstanceOf(ResearchArchiver.Outcome.Archived.class);
+        return ((ResearchArchiver.Outcome.Archived) outcome).file();
+    }
+
+    /** Spools the object as the receiver does and relays it as a node in cluster mode does; its reference. */
+    private ObjectReference relayed(Path file) throws Exception {
+        Path spooled;
+        try (Spool.Entry entry = spool.create()) {
+            entry.write(Files.readAllBytes(file));
+            spooled = entry.commit();
+        }
+        Relay.Outcome outcome = relay.relay(spooled);
+        assertThat(outcome).isInstanceOf(Relay.Outcome.Relayed.class);
+        return published.get(published.size() - 1);
+    }
+
+    private List<Path> workFiles() throws Exception {
+        try (Stream<Path> all = Files.walk(workDir)) {
+            return all.filter(path -> !path.equals(workDir)).toList();
+        }
+    }
+
+    private List<Path> archivedFiles() throws Exception {
+        try (Stream<Path> all = Files.walk(archive.dir())) {
+            return all.filter(path -> path.toString().endsWith(".dcm")
+                    && !path.startsWith(archive.dir().resolve(Archive.CLAIMS))).toList();
+        }
+    }
+
+    private List<String> labelRows(String sopKey) throws Exception {
+        return rows("select l::text from image_label l where sop_instance_key = '" + sopKey + "'");
+    }
+
+    private String instanceRow(String sopKey) throws Exception {
+        return String.join("\n", rows("select i::text from instance i where sop_instance_key = '" + sopKey + "'"));
+    }
+
+    /** research_done, clinical_done. */
+    private List<Boolean> flags(String sopKey) throws Exception {
+        List<String> row = rows("select research_done || ',' || clinical_done from instance where sop_instance_key = '"
+                + sopKey + "'");
+        assertThat(row).as("the instance's row").hasSize(1);
+        return Stream.of(row.get(0).split(",")).map(Boolean::parseBoolean).toList();
+    }
+
+    private long count(String sql) throws Exception {
+        return Long.parseLong(rows(sql).get(0));
+    }
+
+    private List<String> rows(String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+             ResultSet result = connection.createStatement().executeQuery(sql)) {
+            while (result.next()) {
+                rows.add(result.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    /** The data source as the pool behaves while PostgreSQL is away: a connection timeout, as Hikari reports it. */
+    private static DataSource awayWhen(AtomicBoolean away, DataSource real) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, arguments) -> {
+                    if (away.get() && method.getName().equals("getConnection")) {
+                        throw new SQLTransientConnectionException("osteonode - Connection is not available, request "
+                                + "timed out after 10000ms (test)");
+                    }
+                    try {
+                        return method.invoke(real, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}
