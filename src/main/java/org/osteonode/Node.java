@@ -111,28 +111,31 @@ public final class Node implements AutoCloseable {
 
     /**
      * A node whose site secret is not the one the database's pseudonyms were made with must not start. Except when
-     * the database's is one this node retired: a rotation here stopped before it recorded the new fingerprint.
+     * a rotation was cut off after it swapped the file: the database then names this node's secret as the next one,
+     * and its recorded one is this node's newest retired secret.
      */
-    private static void requireTheDatabasesSecret(Settings settings, Database database, Pseudonymizer pseudonymizer)
+    static void requireTheDatabasesSecret(Settings settings, Database database, Pseudonymizer pseudonymizer)
             throws java.sql.SQLException, java.io.IOException {
         SiteSecretRecord record = new SiteSecretRecord(database.dataSource());
-        Optional<String> recorded = record.recordOrCompare(pseudonymizer.fingerprint());
+        String mine = pseudonymizer.fingerprint();
+        Optional<SiteSecretRecord.Recorded> recorded = record.recordOrCompare(mine);
         if (recorded.isEmpty()) {
             return;
         }
-        boolean retiredHere = Pseudonymizer.retired(settings.secretFile()).stream()
-                .anyMatch(retired -> retired.fingerprint().equals(recorded.get()));
-        if (retiredHere) {
-            record.replace(pseudonymizer.fingerprint());
-            log.warn("event=secret.recorded fingerprint={} replaced={} reason=\"the secret was rotated on this node\"",
-                    pseudonymizer.fingerprint(), recorded.get());
+        List<Pseudonymizer> retired = Pseudonymizer.retired(settings.secretFile());
+        boolean rotationCutOff = mine.equals(recorded.get().nextFingerprint()) && !retired.isEmpty()
+                && retired.get(retired.size() - 1).fingerprint().equals(recorded.get().fingerprint());
+        if (rotationCutOff) {
+            record.replace(mine);
+            log.warn("event=secret.recorded fingerprint={} replaced={} reason=\"a rotation on this node stopped before "
+                    + "it recorded the new secret\"", mine, recorded.get().fingerprint());
             return;
         }
         throw new ConfigException("osteonode.deid.secret-file", "the site secret " + settings.secretFile()
-                + " (fingerprint " + pseudonymizer.fingerprint() + ") is not the one this database's pseudonyms "
-                + "were made with (fingerprint " + recorded.get() + "): every node sharing a database must use the "
-                + "same secret, or one patient gets two pseudonyms. Copy the secret from a node that runs (compare "
-                + "with bin/osteonode secret fingerprint); to change it, use bin/osteonode secret rotate.");
+                + " (fingerprint " + mine + ") is not the one this database's pseudonyms were made with (fingerprint "
+                + recorded.get().fingerprint() + "): every node sharing a database must use the same secret, or one "
+                + "patient gets two pseudonyms. Copy the secret from a node that runs (compare with bin/osteonode "
+                + "secret fingerprint); to change it, stop every node and use bin/osteonode secret rotate.");
     }
 
     public static Node start(Settings settings) throws Exception {

@@ -116,10 +116,13 @@ final class SecretCommand implements Runnable {
                 // every opt-out holds under whichever secret the file then has.
                 registry.add(keys);
                 String before = current.fingerprint();
+                SiteSecretRecord record = new SiteSecretRecord(database.dataSource());
+                // before the file: a rotation cut off after the swap is recognised, and only that one
+                record.rotatingTo(rotated.fingerprint());
                 Path retired = Pseudonymizer.rotate(file, fresh, Instant.now());
-                // after the file: a stop in between leaves the old fingerprint recorded, which the node, finding it
-                // among its retired secrets, replaces when it starts
-                new SiteSecretRecord(database.dataSource()).replace(rotated.fingerprint());
+                // after the file: a stop in between leaves the old fingerprint recorded and the new one as next,
+                // which the node, holding the new secret and the old one as its newest retired, finishes at start
+                record.replace(rotated.fingerprint());
                 registry.remove(registered);
                 System.out.printf("rotated: fingerprint %s -> %s%n", before, rotated.fingerprint());
                 System.out.printf("the old secret is %s (mode 0400); research opt-out keeps using it to find images "

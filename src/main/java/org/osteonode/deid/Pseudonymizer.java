@@ -39,10 +39,21 @@ public final class Pseudonymizer {
     }
 
     /**
-     * Reads the site secret, creating it (32 random bytes as hex, mode 0600) when the file does not exist.
+     * Reads the site secret, creating it (32 random bytes as hex, mode 0600) when the file does not exist and never
+     * did: beside a rotated or half-rotated secret, a missing file is a loss to repair, not a first start.
      */
     public static Pseudonymizer fromSecretFile(Path file) throws IOException {
         if (!Files.exists(file)) {
+            Path fresh = file.resolveSibling(file.getFileName() + ".new");
+            if (Files.exists(fresh)) {
+                throw new IOException("the site secret " + file + " (osteonode.deid.secret-file) is missing and " + fresh
+                        + " is there: a secret rotation stopped between its renames; move " + fresh + " to " + file);
+            }
+            if (!retired(file).isEmpty()) {
+                throw new IOException("the site secret " + file + " (osteonode.deid.secret-file) is missing, though "
+                        + "retired secrets are beside it: restore it from the secret backup rather than start with a "
+                        + "new one (every patient would get new pseudonyms)");
+            }
             createSecret(file);
         }
         byte[] secret = Files.readString(file, StandardCharsets.UTF_8).trim().getBytes(StandardCharsets.UTF_8);
@@ -88,6 +99,9 @@ public final class Pseudonymizer {
         Path dir = file.toAbsolutePath().getParent();
         String prefix = file.getFileName() + RETIRED;
         java.util.List<Pseudonymizer> retired = new java.util.ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return retired;
+        }
         try (java.util.stream.Stream<Path> siblings = Files.list(dir)) {
             for (Path sibling : siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList()) {
                 retired.add(fromSecretFile(sibling));

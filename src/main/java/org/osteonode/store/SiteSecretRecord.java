@@ -19,24 +19,39 @@ public final class SiteSecretRecord {
         this.dataSource = dataSource;
     }
 
+    /** What the database holds: the secret its pseudonyms are made with, and the one a rotation is moving to. */
+    public record Recorded(String fingerprint, String nextFingerprint) {
+    }
+
     /**
      * Records {@code fingerprint} when the database has none yet.
      *
-     * @return the fingerprint the database holds when it is another one; empty when it is this one
+     * @return what the database holds when its fingerprint is another one; empty when it is this one
      */
-    public Optional<String> recordOrCompare(String fingerprint) throws SQLException {
+    public Optional<Recorded> recordOrCompare(String fingerprint) throws SQLException {
         try (Connection connection = connect()) {
             try (PreparedStatement insert = connection.prepareStatement(
                     "insert into site_secret (fingerprint) values (?) on conflict (only_row) do nothing")) {
                 insert.setString(1, fingerprint);
                 insert.executeUpdate();
             }
-            try (PreparedStatement select = connection.prepareStatement("select fingerprint from site_secret");
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select fingerprint, next_fingerprint from site_secret");
                  ResultSet row = select.executeQuery()) {
                 row.next();
-                String recorded = row.getString(1);
-                return recorded.equals(fingerprint) ? Optional.empty() : Optional.of(recorded);
+                Recorded recorded = new Recorded(row.getString(1), row.getString(2));
+                return recorded.fingerprint().equals(fingerprint) ? Optional.empty() : Optional.of(recorded);
             }
+        }
+    }
+
+    /** Before a rotation swaps the secret file: the one secret a node may finish the rotation with. */
+    public void rotatingTo(String nextFingerprint) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement update = connection.prepareStatement(
+                     "update site_secret set next_fingerprint = ?")) {
+            update.setString(1, nextFingerprint);
+            update.executeUpdate();
         }
     }
 
@@ -44,7 +59,8 @@ public final class SiteSecretRecord {
     public void replace(String fingerprint) throws SQLException {
         try (Connection connection = connect();
              PreparedStatement upsert = connection.prepareStatement("insert into site_secret (fingerprint) values (?) "
-                     + "on conflict (only_row) do update set fingerprint = excluded.fingerprint, recorded_at = now()")) {
+                     + "on conflict (only_row) do update set fingerprint = excluded.fingerprint, "
+                     + "next_fingerprint = null, recorded_at = now()")) {
             upsert.setString(1, fingerprint);
             upsert.executeUpdate();
         }

@@ -137,4 +137,21 @@ class PseudonymizerTest {
         assertThatThrownBy(() -> new Pseudonymizer("tooshort".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("32 bytes");
     }
+
+    @Test
+    void aMissingSecretIsNotCreatedAfreshBesideAHalfRotatedOrARetiredOne(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("secret.key");
+        Pseudonymizer.fromSecretFile(file);
+        Files.writeString(dir.resolve("secret.key.new"), Pseudonymizer.newSecret());
+        Files.delete(file);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Pseudonymizer.fromSecretFile(file))
+                .hasMessageContaining("a secret rotation stopped between its renames; move");
+
+        Files.move(dir.resolve("secret.key.new"), file);
+        Pseudonymizer.rotate(file, Pseudonymizer.newSecret(), java.time.Instant.now());
+        Files.delete(file);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Pseudonymizer.fromSecretFile(file))
+                .hasMessageContaining("restore it from the secret backup");
+        org.assertj.core.api.Assertions.assertThat(file).doesNotExist();
+    }
 }

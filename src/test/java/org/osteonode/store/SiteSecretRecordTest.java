@@ -32,10 +32,15 @@ class SiteSecretRecordTest {
 
         assertThat(record.recordOrCompare("aaaaaaaaaaaaaaaa")).as("first node").isEmpty();
         assertThat(record.recordOrCompare("aaaaaaaaaaaaaaaa")).as("the same secret again").isEmpty();
-        assertThat(record.recordOrCompare("bbbbbbbbbbbbbbbb")).as("another secret").contains("aaaaaaaaaaaaaaaa");
+        assertThat(record.recordOrCompare("bbbbbbbbbbbbbbbb")).as("another secret")
+                .contains(new SiteSecretRecord.Recorded("aaaaaaaaaaaaaaaa", null));
 
+        record.rotatingTo("bbbbbbbbbbbbbbbb");
+        assertThat(record.recordOrCompare("bbbbbbbbbbbbbbbb")).as("during a rotation")
+                .contains(new SiteSecretRecord.Recorded("aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"));
         record.replace("bbbbbbbbbbbbbbbb");
         assertThat(record.recordOrCompare("bbbbbbbbbbbbbbbb")).as("after a rotation").isEmpty();
-        assertThat(record.recordOrCompare("aaaaaaaaaaaaaaaa")).as("the retired secret").contains("bbbbbbbbbbbbbbbb");
+        assertThat(record.recordOrCompare("aaaaaaaaaaaaaaaa")).as("the retired secret")
+                .contains(new SiteSecretRecord.Recorded("bbbbbbbbbbbbbbbb", null));
     }
 }
