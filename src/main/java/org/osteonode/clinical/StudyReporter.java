@@ -64,9 +64,8 @@ public final class StudyReporter {
         int queued = 0;
         for (ClinicalStudies.Due candidate : studies.due(stable)) {
             // Every node sharing the database may see the study due; the one whose claim locks its row makes the
-            // report, from the row as read under the lock. The item key is the second guard: a node that dies
-            // between queueing the report and marking the study reported leaves it due, and the next node's report
-            // of the same version finds its key taken and is dropped.
+            // report, from the row as read under the lock, and queues it and marks the study reported in one
+            // transaction. The item key is the second guard.
             java.util.Optional<ClinicalStudies.Claim> claimed = studies.claim(candidate.studyKey(), stable);
             if (claimed.isEmpty()) {
                 continue;
@@ -89,8 +88,8 @@ public final class StudyReporter {
                 Path file = Files.createTempFile(scratch, "report-", ".dcm");
                 FileMetaInformation.addFileMetaInformation(report, TransferSyntax.ExplicitVRLittleEndian, aeTitle);
                 report.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
-                outbox.enqueue("sr:" + study.studyKey() + ":" + version, file);
-                claim.reported(version);
+                claim.reported(version, connection -> outbox.enqueue(connection, "sr:" + study.studyKey() + ":"
+                        + version, file));
                 queued++;
                 // the images of the study the model did not see, so that a site sees what each report leaves out
                 java.util.SortedMap<String, Integer> skips = studies.skips(study.studyKey());

@@ -71,11 +71,30 @@ public final class Outbox {
      * @return true when queued, false when the key was already there
      */
     public boolean enqueue(String itemKey, Path file) throws IOException, SQLException {
+        try (Connection connection = connect()) {
+            return enqueue(connection, itemKey, file);
+        }
+    }
+
+    /**
+     * As {@link #enqueue(String, Path)}, in the caller's transaction: the row is there once the caller commits (the
+     * report's study is marked reported in the same commit). A transaction rolled back after this leaves the file
+     * in the outbox folder without a row; it holds a report nobody will send, and goes with the folder's backups.
+     */
+    public boolean enqueue(Connection connection, String itemKey, Path file) throws IOException, SQLException {
         String name = UUID.randomUUID() + ".dcm";
         Path target = dir.resolve(name);
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-        boolean queued = update("insert into outbox (item_key, file_name) values (?, ?) on conflict (item_key) do nothing",
-                itemKey, name) == 1;
+        boolean queued;
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into outbox (item_key, file_name) values (?, ?) on conflict (item_key) do nothing")) {
+            insert.setString(1, itemKey);
+            insert.setString(2, name);
+            queued = insert.executeUpdate() == 1;
+        } catch (SQLException e) {
+            Files.deleteIfExists(target);
+            throw DatabaseUnavailableException.classify(e);
+        }
         if (!queued) {
             Files.deleteIfExists(target);
         }

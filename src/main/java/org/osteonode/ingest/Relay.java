@@ -15,8 +15,8 @@ import java.util.Locale;
  * Cluster mode (issue 14, docs/scale-out.md): moves an object this node acknowledged from its local spool to the
  * shared PHI bucket and tells the nodes' consumers, in this order — upload, publish the reference, release the local
  * file — so that a crash between any two steps is redone from the spool on restart. Each step may be done twice:
- * the object's key is its pseudonymous SOP Instance key (an upload again puts the same bytes), and a second
- * reference to the same object is absorbed by the consumers, whose effects are idempotent on that key.
+ * the object's key is its pseudonymous SOP Instance key and its SHA-256 (an upload again puts the same bytes), and a
+ * second reference to the same object is absorbed by the consumers, whose effects are idempotent on that key.
  */
 public final class Relay {
     /** What the clinical path's rules say of an object, for its reference (the consumers route on it). */
@@ -70,8 +70,16 @@ public final class Relay {
     public Outcome relay(Path spooled) throws Exception {
         InstanceHeader header = InstanceHeader.read(spooled);
         String sopInstanceKey = key(pseudonymizer.uid(header.sopInstanceUid()));
-        String objectKey = "objects/" + sopInstanceKey + ".dcm";
+        // keyed by content as well: a PACS may send the same SOP Instance again with other bytes, and a path that
+        // deletes the object it finished must not delete the other one, still unprocessed
+        String sha256 = ObjectStore.sha256(spooled);
+        // the PHI bucket's name for it is an HMAC of its own (as the clinical workspace's), so that whoever holds a
+        // de-identified export cannot join it to the identified objects by key without the site secret
+        String objectKey = "objects/" + pseudonymizer.workspace(sopInstanceKey) + "/" + sha256 + ".dcm";
         ObjectStore.Stored stored = phi.put(objectKey, spooled);
+        if (!stored.sha256().equals(sha256)) {
+            throw new IOException("the bucket stored other bytes than the spool holds for " + objectKey);
+        }
         ObjectReference reference;
         try {
             Classification classification = classifier.classify(header);

@@ -65,6 +65,11 @@ public interface ObjectStore extends Closeable {
      */
     List<String> list(String prefix) throws IOException;
 
+    /** The SHA-256 (lower-case hex) a {@link #put} of {@code file} records: for keys that name their content. */
+    static String sha256(Path file) throws IOException {
+        return Transfers.hex(Transfers.sha256(file));
+    }
+
     /** Releases connections; a {@link FileObjectStore} holds none. */
     @Override
     default void close() throws IOException {

@@ -159,6 +159,9 @@ public final class ClinicalStudies {
             + "and not exists (select 1 from instance i where i.study_key = clinical_study.study_key "
             + "and not i.clinical_done)";
 
+    /** Longer than building and queueing one report takes by far; short enough that a hung node's study moves on. */
+    private static final Duration CLAIM_IDLE_LIMIT = Duration.ofMinutes(2);
+
     /**
      * A due study for this node alone to report: the claim keeps the study's row locked until it is
      * {@link Claim#reported} or closed. Nodes sharing the database skip a locked row rather than wait for it, and
@@ -170,6 +173,12 @@ public final class ClinicalStudies {
         Connection connection = connect();
         try {
             connection.setAutoCommit(false);
+            try (PreparedStatement timeout = connection.prepareStatement(
+                    "set local idle_in_transaction_session_timeout = '" + CLAIM_IDLE_LIMIT.toMillis() + "ms'")) {
+                // a node that hangs while it holds a claim (its connection alive, nothing sent) would keep the
+                // study locked for good: the server ends such a session, and the lock with it
+                timeout.execute();
+            }
             try (PreparedStatement statement = connection.prepareStatement("select study_key, instances, "
                     + "reported_version from clinical_study where study_key = ? and " + DUE
                     + " for update skip locked")) {
@@ -212,6 +221,23 @@ public final class ClinicalStudies {
 
         /** The study's report {@code version} is queued: it is not due until a new instance arrives. */
         public void reported(int version) throws SQLException {
+            markReported(connection, study, version);
+            connection.commit();
+        }
+
+        /** Work on the claim's connection, committed with the mark, or rolled back with it. */
+        @FunctionalInterface
+        public interface InTransaction {
+            void run(Connection connection) throws SQLException, java.io.IOException;
+        }
+
+        /**
+         * Queues the report with {@code queue} and marks version {@code version} reported in one transaction: a
+         * failure between the two cannot leave the version queued but the study due, whose next report, of more
+         * images, would find the version's item key taken and be dropped.
+         */
+        public void reported(int version, InTransaction queue) throws SQLException, java.io.IOException {
+            queue.run(connection);
             markReported(connection, study, version);
             connection.commit();
         }

@@ -110,7 +110,9 @@ class RelayIT {
             assertThat(references.keySet()).containsExactlyInAnyOrderElementsOf(sha256BySopKey.keySet());
             for (ObjectReference reference : references.values()) {
                 assertThat(reference.sha256()).isEqualTo(sha256BySopKey.get(reference.sopInstanceKey()));
-                assertThat(reference.objectKey()).isEqualTo("objects/" + reference.sopInstanceKey() + ".dcm");
+                assertThat(reference.objectKey()).as("not joinable to the de-identified archive without the secret")
+                        .isEqualTo("objects/" + pseudonymizer.workspace(reference.sopInstanceKey()) + "/"
+                                + reference.sha256() + ".dcm").doesNotContain(reference.sopInstanceKey());
                 assertThat(reference.bodyPart()).isEqualTo(BodyPart.LSPINE);
                 Path back = temp.resolve("back-" + reference.sopInstanceKey());
                 assertThat(phi.get(reference.objectKey(), back).sha256()).as("the bucket's copy")
