@@ -10,8 +10,13 @@ import org.osteonode.labels.BodyPartNormalizer;
 import org.osteonode.labels.LabelExtractor;
 import org.osteonode.pixels.MonochromeFrame;
 import org.osteonode.pixels.PixelDataDecoder;
+import org.osteonode.pixels.DecodeFailedException;
+import org.osteonode.pixels.PixelDataException;
+import org.osteonode.pixels.UnsupportedTransferSyntaxException;
 import org.osteonode.report.OsteoporosisReport;
 import org.osteonode.store.ClinicalStudies;
+import org.osteonode.store.DatabaseUnavailableException;
+import org.slf4j.Logger;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -75,6 +80,44 @@ public final class ClinicalPath {
                 pseudonymizer.uid(value(header, TagFromName.SOPInstanceUID)), header, bodyPart);
         MonochromeFrame frame = decoder.firstFrameOf(header, encoded.file(), encoded.pixelDataOffset());
         return new Outcome.Scoring(scorer.score(frame), image);
+    }
+
+    /**
+     * {@link #process}, with an image that cannot be prepared for the model turned into its skip reason
+     * (docs/clinical.md) — the one mapping for the spool-fed route and the cluster worker. Only a database outage is
+     * thrown: nothing else about an image gets better by trying it again.
+     *
+     * @param object how the log lines name the object ({@code file=<arrival number>}, {@code key=<pseudonymous
+     *               key>}): never anything from the patient
+     * @param log    the caller's: the lines keep the logger they are known by
+     */
+    public Outcome processOrSkip(EncodedHeader encoded, String transferSyntaxUid, String object, Logger log)
+            throws Exception {
+        try {
+            return process(encoded);
+        } catch (DatabaseUnavailableException e) {
+            throw e;
+        } catch (UnsupportedTransferSyntaxException e) {
+            return new Outcome.Skipped("no-decoder");
+        } catch (DecodeFailedException e) {
+            // expected now and then on real archives (a corrupt or crafted code stream): one line, no stack
+            log.warn("event=clinical.decode-failed {} transfer_syntax={} error=\"{}\" effect=\"archived, not "
+                    + "scored; not retried\"", object, transferSyntaxUid, e.getMessage());
+            return new Outcome.Skipped("decode-failed");
+        } catch (PixelDataException e) {
+            log.warn("event=clinical.not-presentable {} error=\"{}\" effect=\"archived, not scored\"", object,
+                    e.getMessage());
+            return new Outcome.Skipped("not-presentable");
+        } catch (Exception e) {
+            logFailure(log, object, e);
+            return new Outcome.Skipped("failed");
+        }
+    }
+
+    /** Unexpected, so its stack trace, once. */
+    public static void logFailure(Logger log, String object, Throwable failure) {
+        log.warn("event=clinical.failed {} error=\"{}: {}\"", object, failure.getClass().getSimpleName(),
+                failure.getMessage(), failure);
     }
 
     /**

@@ -18,9 +18,6 @@ import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.UnreadableObjectException;
 import org.osteonode.labels.ProxyLabels;
 import org.osteonode.observe.Metrics;
-import org.osteonode.pixels.DecodeFailedException;
-import org.osteonode.pixels.PixelDataException;
-import org.osteonode.pixels.UnsupportedTransferSyntaxException;
 import org.osteonode.store.DatabaseUnavailableException;
 import org.osteonode.store.InstanceIndex;
 import org.osteonode.store.LabelStore;
@@ -238,27 +235,8 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
     private void score(Exchange exchange) throws Exception {
         ReceivedObject object = exchange.getIn().getBody(ReceivedObject.class);
         index.ensureRecorded(object.header(), Files.size(object.file()));
-        ClinicalPath.Outcome outcome;
-        try {
-            outcome = clinical.process(object.header().encoded());
-        } catch (DatabaseUnavailableException e) {
-            throw e;
-        } catch (UnsupportedTransferSyntaxException e) {
-            outcome = new ClinicalPath.Outcome.Skipped("no-decoder");
-        } catch (DecodeFailedException e) {
-            // expected now and then on real archives (a corrupt or crafted code stream): one line, no stack
-            log.warn("event=clinical.decode-failed file={} transfer_syntax={} error=\"{}\" effect=\"archived, not "
-                    + "scored; not retried\"", object.file().getFileName(), object.header().transferSyntaxUid(),
-                    e.getMessage());
-            outcome = new ClinicalPath.Outcome.Skipped("decode-failed");
-        } catch (PixelDataException e) {
-            log.warn("event=clinical.not-presentable file={} error=\"{}\" effect=\"archived, not scored\"",
-                    object.file().getFileName(), e.getMessage());
-            outcome = new ClinicalPath.Outcome.Skipped("not-presentable");
-        } catch (Exception e) {
-            logClinicalFailure(object, e);
-            outcome = new ClinicalPath.Outcome.Skipped("failed");
-        }
+        ClinicalPath.Outcome outcome = clinical.processOrSkip(object.header().encoded(),
+                object.header().transferSyntaxUid(), "file=" + object.file().getFileName(), log);
         if (outcome instanceof ClinicalPath.Outcome.Scoring scoring) {
             scoring.score().whenComplete((score, failure) -> handOn(new Scored(object, scoring.image(), score, failure)));
         } else if (outcome instanceof ClinicalPath.Outcome.Skipped skipped) {
@@ -301,8 +279,7 @@ public final class IngestRoutes extends RouteBuilder implements ReceivedObjectSi
 
     /** Unexpected: its stack trace, once (messages name no patient: file names are arrival numbers). */
     private static void logClinicalFailure(ReceivedObject object, Throwable failure) {
-        log.warn("event=clinical.failed file={} error=\"{}: {}\"", object.file().getFileName(),
-                failure.getClass().getSimpleName(), failure.getMessage(), failure);
+        ClinicalPath.logFailure(log, "file=" + object.file().getFileName(), failure);
     }
 
     private void deidentify(Exchange exchange) throws Exception {
