@@ -79,7 +79,9 @@ class RelayIT {
         int n = TOPICS.incrementAndGet();
         topic = "objects-" + n;
         bucket = "phi-" + n;
-        broker.admin().createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        try (org.apache.kafka.clients.admin.Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
         s3.createBucket(bucket);
         spool = new Spool(temp.resolve("spool"), 0);
         quarantine = new Quarantine(temp.resolve("quarantine"), new Metrics());

@@ -21,7 +21,9 @@ public final class PhiScanner {
     /**
      * Every planted value found in an output, as "file: value", once per file and value. A value is found as its
      * ISO-8859-1 bytes, also with each DICOM person-name separator "^" replaced by a space ("ZEBRAFINCH OTTOLINE"),
-     * and in any letter case ("Zebrafinch"): free text writes names the way people do.
+     * and in any letter case ("Zebrafinch"): free text writes names the way people do. A value of digits alone (a
+     * date, a numeric ID) inside a run of {@value #UID_DIGITS} or more digits does not count: a pseudonymous UID's
+     * 128-bit decimal ({@code 2.25.} and 39 digits) holds any 8 digits now and then by chance.
      */
     public static List<String> leaks(Collection<Path> outputs, Collection<String> planted) throws IOException {
         for (String value : planted) {
@@ -34,12 +36,38 @@ public final class PhiScanner {
             String content = upperCase(new String(Files.readAllBytes(output), StandardCharsets.ISO_8859_1));
             for (String value : planted) {
                 String upper = upperCase(value);
-                if (content.contains(upper) || content.contains(upper.replace('^', ' '))) {
+                if (occurs(content, upper) || occurs(content, upper.replace('^', ' '))) {
                     leaks.add(output + ": " + value);
                 }
             }
         }
         return leaks;
+    }
+
+    /** Digits in a row beyond any date or ID a test plants, as in a {@code 2.25.} UID. */
+    static final int UID_DIGITS = 30;
+
+    private static boolean occurs(String content, String value) {
+        boolean digits = value.chars().allMatch(Character::isDigit);
+        for (int at = content.indexOf(value); at >= 0; at = content.indexOf(value, at + 1)) {
+            if (!digits || digitRun(content, at, value.length()) < UID_DIGITS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The length of the run of digits that holds {@code content[at, at + length)}. */
+    private static int digitRun(String content, int at, int length) {
+        int start = at;
+        while (start > 0 && Character.isDigit(content.charAt(start - 1))) {
+            start--;
+        }
+        int end = at + length;
+        while (end < content.length() && Character.isDigit(content.charAt(end))) {
+            end++;
+        }
+        return end - start;
     }
 
     private static String upperCase(String text) {

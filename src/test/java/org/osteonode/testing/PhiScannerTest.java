@@ -60,4 +60,14 @@ class PhiScannerTest {
         Files.write(file, content.getBytes(StandardCharsets.ISO_8859_1));
         return file;
     }
+
+    @Test
+    void aPlantedDateInsideAPseudonymousUidsDigitsIsChanceNotALeakButBesideOtherDigitsItIsFound() throws Exception {
+        Path log = Files.writeString(temp.resolve("uid.log"),
+                "event=object.archived key=2.25.332803816219430214563028040583566892925\n");
+        Path dateTime = Files.writeString(temp.resolve("dt.log"), "acquired=19430214093000\n");
+
+        assertThat(PhiScanner.leaks(java.util.List.of(log), java.util.List.of("19430214"))).isEmpty();
+        assertThat(PhiScanner.leaks(java.util.List.of(dateTime), java.util.List.of("19430214"))).hasSize(1);
+    }
 }
