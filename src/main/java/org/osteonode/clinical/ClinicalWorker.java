@@ -3,6 +3,7 @@ package org.osteonode.clinical;
 import org.osteonode.cluster.ObjectReference;
 import org.osteonode.cluster.ReferenceConsumer;
 import org.osteonode.ingest.InstanceHeader;
+import org.osteonode.ingest.ReferencedObjects;
 import org.osteonode.ingest.ProcessingPath;
 import org.osteonode.ingest.UnreadableObjectException;
 import org.osteonode.objects.ObjectStore;
@@ -11,21 +12,11 @@ import org.osteonode.store.InstanceIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * Cluster mode (issue 14, docs/scale-out.md): the clinical path's work for one referenced object, what the spool-fed
@@ -54,12 +45,8 @@ import java.util.stream.Stream;
 public final class ClinicalWorker implements ReferenceConsumer.Handler {
     private static final Logger log = LoggerFactory.getLogger(ClinicalWorker.class);
     /** The fetched objects are identified data: only osteonode's own user may read them. */
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    private static final String WORK_PREFIX = "clinical-";
 
-    private final ObjectStore phi;
-    private final Path workDir;
+    private final ReferencedObjects objects;
     private final InstanceIndex index;
     private final ClinicalPath clinical;
     private final Metrics metrics;
@@ -77,23 +64,11 @@ public final class ClinicalWorker implements ReferenceConsumer.Handler {
     /** @param scoreWait how long {@link #handle} waits for the model's answer (tests: a model that never answers) */
     ClinicalWorker(ObjectStore phi, Path workDir, InstanceIndex index, ClinicalPath clinical, Metrics metrics,
             Duration scoreWait) {
-        this.phi = phi;
-        this.workDir = workDir;
         this.index = index;
         this.clinical = clinical;
         this.metrics = metrics;
         this.scoreWait = scoreWait;
-        try {
-            Files.createDirectories(workDir, OWNER_ONLY_DIRECTORY);
-            // a finally block does not run under kill -9: what the last run was handling is still here
-            try (Stream<Path> left = Files.list(workDir)) {
-                for (Path folder : left.filter(path -> path.getFileName().toString().startsWith(WORK_PREFIX)).toList()) {
-                    deleteTree(folder);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the clinical work directory " + workDir, e);
-        }
+        this.objects = new ReferencedObjects(phi, workDir, "clinical");
     }
 
     /**
@@ -102,30 +77,7 @@ public final class ClinicalWorker implements ReferenceConsumer.Handler {
      */
     @Override
     public void handle(ObjectReference reference, ReferenceConsumer.Position position) throws Exception {
-        Path work = Files.createTempDirectory(workDir, WORK_PREFIX, OWNER_ONLY_DIRECTORY);
-        try {
-            Path object = work.resolve(reference.sopInstanceKey() + ".dcm");
-            ObjectStore.Stored fetched;
-            try {
-                fetched = phi.get(reference.objectKey(), object);
-            } catch (NoSuchFileException e) {
-                // deleted once both paths were done: this is a redelivery of a reference already handled
-                log.info("event=reference.object-gone path=clinical key={} object_key={} partition={} offset={} "
-                        + "note=\"both paths were done with it; nothing to do\"", reference.sopInstanceKey(),
-                        reference.objectKey(), position.partition(), position.offset());
-                return;
-            }
-            if (!fetched.sha256().equals(reference.sha256())) {
-                log.warn("event=reference.object-replaced path=clinical key={} object_key={} partition={} offset={} "
-                        + "note=\"the bucket holds another object under this key now; it is handled by its own "
-                        + "reference\"", reference.sopInstanceKey(), reference.objectKey(), position.partition(),
-                        position.offset());
-                return;
-            }
-            clinical(reference, object, fetched.size());
-        } finally {
-            deleteWork(work);
-        }
+        objects.withObject(reference, position, (object, size) -> clinical(reference, object, size));
     }
 
     private void clinical(ObjectReference reference, Path object, long size) throws Exception {
@@ -151,8 +103,7 @@ public final class ClinicalWorker implements ReferenceConsumer.Handler {
             log.info("event=clinical.skipped reason={} {}", skipped.reason(), named);
         }
         if (index.pathDone(ProcessingPath.CLINICAL, header)) {
-            phi.delete(reference.objectKey());
-            log.info("event=reference.object-released {} note=\"both paths are done with it\"", named);
+            objects.release(reference);
         }
     }
 
@@ -174,28 +125,5 @@ public final class ClinicalWorker implements ReferenceConsumer.Handler {
         metrics.clinicalScored();
         log.info("event=clinical.scored {}", named);
         return scoring;
-    }
-
-    /**
-     * Never throws: a failure here must not hide the one the handler is throwing (an outage must still pause the
-     * consumer), and the next start deletes what is left.
-     */
-    private void deleteWork(Path work) {
-        try {
-            deleteTree(work);
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("event=clinical.work-left folder={} error=\"{}\" fix=\"delete the folder (it may hold an "
-                    + "identified object); the node deletes it at its next start\"", work, e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path folder) throws IOException {
-        try (Stream<Path> all = Files.walk(folder)) {
-            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (NoSuchFileException e) {
-            // already gone
-        }
     }
 }

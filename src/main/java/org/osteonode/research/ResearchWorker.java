@@ -3,6 +3,7 @@ package org.osteonode.research;
 import org.osteonode.cluster.ObjectReference;
 import org.osteonode.cluster.ReferenceConsumer;
 import org.osteonode.ingest.InstanceHeader;
+import org.osteonode.ingest.ReferencedObjects;
 import org.osteonode.ingest.ProcessingPath;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.UnreadableObjectException;
@@ -14,18 +15,8 @@ import org.osteonode.store.LabelStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Cluster mode (issue 14, docs/scale-out.md): the research path's work for one referenced object, what the
@@ -45,13 +36,9 @@ import java.util.stream.Stream;
 public final class ResearchWorker implements ReferenceConsumer.Handler {
     private static final Logger log = LoggerFactory.getLogger(ResearchWorker.class);
     /** The fetched objects are identified data: only osteonode's own user may read them. */
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    private static final String WORK_PREFIX = "research-";
 
-    private final ObjectStore phi;
     private final ObjectStore deidentified;
-    private final Path workDir;
+    private final ReferencedObjects objects;
     private final InstanceIndex index;
     private final ResearchArchiver archiver;
     private final Archive archive;
@@ -68,26 +55,14 @@ public final class ResearchWorker implements ReferenceConsumer.Handler {
      */
     public ResearchWorker(ObjectStore phi, ObjectStore deidentified, Path workDir, InstanceIndex index,
             ResearchArchiver archiver, Archive archive, LabelStore labels, Quarantine quarantine, Metrics metrics) {
-        this.phi = phi;
         this.deidentified = deidentified;
-        this.workDir = workDir;
         this.index = index;
         this.archiver = archiver;
         this.archive = archive;
         this.labels = labels;
         this.quarantine = quarantine;
         this.metrics = metrics;
-        try {
-            Files.createDirectories(workDir, OWNER_ONLY_DIRECTORY);
-            // a finally block does not run under kill -9: what the last run was handling is still here
-            try (Stream<Path> left = Files.list(workDir)) {
-                for (Path folder : left.filter(path -> path.getFileName().toString().startsWith(WORK_PREFIX)).toList()) {
-                    deleteTree(folder);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the research work directory " + workDir, e);
-        }
+        this.objects = new ReferencedObjects(phi, workDir, "research");
     }
 
     /**
@@ -96,33 +71,7 @@ public final class ResearchWorker implements ReferenceConsumer.Handler {
      */
     @Override
     public void handle(ObjectReference reference, ReferenceConsumer.Position position) throws Exception {
-        Path work = Files.createTempDirectory(workDir, WORK_PREFIX, OWNER_ONLY_DIRECTORY);
-        try {
-            // named by its pseudonymous key: the quarantine keeps the name, so a redelivery is quarantined once
-            Path object = work.resolve(reference.sopInstanceKey() + ".dcm");
-            ObjectStore.Stored fetched;
-            try {
-                fetched = phi.get(reference.objectKey(), object);
-            } catch (NoSuchFileException e) {
-                // deleted once both paths were done: this is a redelivery of a reference already handled
-                log.info("event=reference.object-gone path=research key={} object_key={} partition={} offset={} "
-                        + "note=\"both paths were done with it; nothing to do\"", reference.sopInstanceKey(),
-                        reference.objectKey(), position.partition(), position.offset());
-                return;
-            }
-            if (!fetched.sha256().equals(reference.sha256())) {
-                // Another object with the same SOP Instance UID was relayed since (the relay's put replaced this
-                // one): what is in the bucket now has its own reference, handled in its turn.
-                log.warn("event=reference.object-replaced path=research key={} object_key={} partition={} offset={} "
-                        + "note=\"the bucket holds another object under this key now; it is handled by its own "
-                        + "reference\"", reference.sopInstanceKey(), reference.objectKey(), position.partition(),
-                        position.offset());
-                return;
-            }
-            research(reference, object, fetched.size());
-        } finally {
-            deleteWork(work);
-        }
+        objects.withObject(reference, position, (object, size) -> research(reference, object, size));
     }
 
     private void research(ObjectReference reference, Path object, long size) throws Exception {
@@ -160,9 +109,7 @@ public final class ResearchWorker implements ReferenceConsumer.Handler {
             log.info("event=object.quarantined reason={} key={}", refused.reason(), reference.sopInstanceKey());
         }
         if (index.pathDone(ProcessingPath.RESEARCH, header)) {
-            phi.delete(reference.objectKey());
-            log.info("event=reference.object-released key={} note=\"both paths are done with it\"",
-                    reference.sopInstanceKey());
+            objects.release(reference);
         }
     }
 
@@ -173,28 +120,5 @@ public final class ResearchWorker implements ReferenceConsumer.Handler {
             key.append(key.isEmpty() ? "" : "/").append(segment);
         }
         return key.toString();
-    }
-
-    /**
-     * Never throws: a failure here must not hide the one the handler is throwing (an outage must still pause the
-     * consumer), and the next start deletes what is left.
-     */
-    private void deleteWork(Path work) {
-        try {
-            deleteTree(work);
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("event=research.work-left folder={} error=\"{}\" fix=\"delete the folder (it may hold an "
-                    + "identified object); the node deletes it at its next start\"", work, e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path folder) throws IOException {
-        try (Stream<Path> all = Files.walk(folder)) {
-            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (NoSuchFileException e) {
-            // already gone
-        }
     }
 }

@@ -25,17 +25,13 @@ import org.osteonode.store.LabelStore;
 import org.osteonode.store.OptOutRegistry;
 import org.osteonode.testing.PhiScanner;
 import org.osteonode.testing.SharedPostgres;
+import org.osteonode.testing.Sql;
 import org.osteonode.testing.SyntheticDicom;
 
 import javax.sql.DataSource;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,7 +69,7 @@ class ResearchWorkerIT {
     @BeforeEach
     void setUp() throws Exception {
         database = SharedPostgres.freshDatabase(temp.resolve("db"));
-        flaky = awayWhen(databaseAway, database.dataSource());
+        flaky = Sql.awayWhen(databaseAway::get, database.dataSource());
         phi = new FileObjectStore(temp.resolve("phi-bucket"));
         deidentified = new FileObjectStore(temp.resolve("deid-bucket"));
         archive = new Archive(temp.resolve("archive"), temp.resolve("scratch"), true);
@@ -308,33 +304,10 @@ class ResearchWorkerIT {
     }
 
     private long count(String sql) throws Exception {
-        return Long.parseLong(rows(sql).get(0));
+        return Sql.count(database.dataSource(), sql);
     }
 
     private List<String> rows(String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = database.dataSource().getConnection();
-             ResultSet result = connection.createStatement().executeQuery(sql)) {
-            while (result.next()) {
-                rows.add(result.getString(1));
-            }
-        }
-        return rows;
-    }
-
-    /** The data source as the pool behaves while PostgreSQL is away: a connection timeout, as Hikari reports it. */
-    private static DataSource awayWhen(AtomicBoolean away, DataSource real) {
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, arguments) -> {
-                    if (away.get() && method.getName().equals("getConnection")) {
-                        throw new SQLTransientConnectionException("osteonode - Connection is not available, request "
-                                + "timed out after 10000ms (test)");
-                    }
-                    try {
-                        return method.invoke(real, arguments);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return Sql.rows(database.dataSource(), sql);
     }
 }
