@@ -44,7 +44,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ClinicalWorker implements ReferenceConsumer.Handler {
     private static final Logger log = LoggerFactory.getLogger(ClinicalWorker.class);
-    /** The fetched objects are identified data: only osteonode's own user may read them. */
 
     private final ReferencedObjects objects;
     private final InstanceIndex index;

@@ -35,7 +35,6 @@ import java.util.List;
  */
 public final class ResearchWorker implements ReferenceConsumer.Handler {
     private static final Logger log = LoggerFactory.getLogger(ResearchWorker.class);
-    /** The fetched objects are identified data: only osteonode's own user may read them. */
 
     private final ObjectStore deidentified;
     private final ReferencedObjects objects;

@@ -26,6 +26,12 @@ public final class PhiScanner {
      * 128-bit decimal ({@code 2.25.} and 39 digits) holds any 8 digits now and then by chance.
      */
     public static List<String> leaks(Collection<Path> outputs, Collection<String> planted) throws IOException {
+        return leaks(outputs, planted, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The same, for text files in {@code charset} (logs are UTF-8: a non-ASCII name is found as written). */
+    public static List<String> leaks(Collection<Path> outputs, Collection<String> planted,
+            java.nio.charset.Charset charset) throws IOException {
         for (String value : planted) {
             if (value.isBlank()) {
                 throw new IllegalArgumentException("a blank planted value would be found everywhere");
@@ -33,7 +39,7 @@ public final class PhiScanner {
         }
         List<String> leaks = new ArrayList<>();
         for (Path output : outputs) {
-            String content = upperCase(new String(Files.readAllBytes(output), StandardCharsets.ISO_8859_1));
+            String content = upperCase(new String(Files.readAllBytes(output), charset));
             for (String value : planted) {
                 String upper = upperCase(value);
                 if (occurs(content, upper) || occurs(content, upper.replace('^', ' '))) {
