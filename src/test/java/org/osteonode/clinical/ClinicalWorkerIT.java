@@ -9,12 +9,8 @@ import org.osteonode.cluster.ReferenceConsumer;
 import org.osteonode.deid.Pseudonymizer;
 import org.osteonode.ingest.InstanceHeader;
 import org.osteonode.ingest.ProcessingPath;
-import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Relay;
-import org.osteonode.ingest.Spool;
-import org.osteonode.labels.BodyPart;
 import org.osteonode.labels.BodyPartNormalizer;
-import org.osteonode.objects.FileObjectStore;
 import org.osteonode.objects.ObjectStore;
 import org.osteonode.observe.Metrics;
 import org.osteonode.pixels.ChildProcessDecoder;
@@ -24,8 +20,7 @@ import org.osteonode.store.Database;
 import org.osteonode.store.DatabaseUnavailableException;
 import org.osteonode.store.InstanceIndex;
 import org.osteonode.testing.Dcmtk;
-import org.osteonode.testing.SharedPostgres;
-import org.osteonode.testing.Sql;
+import org.osteonode.testing.RelayedObjects;
 import org.osteonode.testing.SyntheticDicom;
 
 import javax.sql.DataSource;
@@ -34,13 +29,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,49 +52,44 @@ class ClinicalWorkerIT {
 
     private final Pseudonymizer pseudonymizer = new Pseudonymizer(SECRET);
     private final Metrics metrics = new Metrics();
-    private final List<ObjectReference> published = new ArrayList<>();
-    private final AtomicBoolean databaseAway = new AtomicBoolean();
+    private RelayedObjects cluster;
     private Database database;
     private DataSource flaky;
     private ObjectStore phi;
-    private Spool spool;
-    private Relay relay;
     private Path workDir;
 
     @BeforeEach
     void setUp() throws Exception {
-        database = SharedPostgres.freshDatabase(temp.resolve("db"));
-        flaky = Sql.awayWhen(databaseAway::get, database.dataSource());
-        phi = new FileObjectStore(temp.resolve("phi-bucket"));
-        workDir = temp.resolve("work");
-        spool = new Spool(temp.resolve("spool"), 0);
-        relay = new Relay(spool, new Quarantine(temp.resolve("relay-quarantine"), metrics),
-                phi, published::add, pseudonymizer, header -> new Relay.Classification(BodyPart.LSPINE, true));
+        cluster = new RelayedObjects(temp, pseudonymizer, metrics);
+        database = cluster.database;
+        flaky = cluster.flaky;
+        phi = cluster.phi;
+        workDir = cluster.workDir;
     }
 
     @AfterEach
     void close() {
-        database.close();
+        cluster.close();
     }
 
     @Test
     void anEligibleSpineImageIsScoredAndItsPhiObjectKeptUntilTheResearchPathIsDoneWithIt() throws Exception {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-CLIN-1", "SCORED^SPINE").size(64, 64);
         Path original = image.write(temp.resolve("original.dcm"));
-        ObjectReference reference = relayed(original);
+        ObjectReference reference = cluster.relayed(original);
 
         worker(PixelDataDecoder.inJava()).handle(reference, POSITION);
 
         String sopKey = pseudonymizer.uid(image.sopInstanceUid());
-        assertThat(rows("select score::text from image_score where sop_instance_key = '" + sopKey + "'"))
+        assertThat(cluster.rows("select score::text from image_score where sop_instance_key = '" + sopKey + "'"))
                 .as("its score, kept before the handler returned").containsExactly(Double.toString(SCORE));
-        assertThat(rows("select study_key from image_score where sop_instance_key = '" + sopKey + "'"))
+        assertThat(cluster.rows("select study_key from image_score where sop_instance_key = '" + sopKey + "'"))
                 .containsExactly(pseudonymizer.uid(image.studyInstanceUid()));
-        assertThat(count("select count(*) from image_skip")).isZero();
-        assertThat(flags(sopKey)).as("clinical done, research not yet").containsExactly(false, true);
+        assertThat(cluster.count("select count(*) from image_skip")).isZero();
+        assertThat(cluster.flags(sopKey)).as("clinical done, research not yet").containsExactly(false, true);
         assertThat(metrics.count("osteonode.clinical.scored")).isEqualTo(1.0);
         assertThat(phi.exists(reference.objectKey())).as("kept for the research path").isTrue();
-        assertThat(workFiles()).as("the local copy is gone").isEmpty();
+        assertThat(cluster.workFiles()).as("the local copy is gone").isEmpty();
 
         InstanceHeader header = InstanceHeader.read(original);
         assertThat(new InstanceIndex(database.dataSource(), pseudonymizer).pathDone(ProcessingPath.RESEARCH, header))
@@ -113,7 +100,7 @@ class ClinicalWorkerIT {
     void withTheResearchPathAlreadyDoneThePhiObjectIsDeletedAndARedeliveryDoublesNothing() throws Exception {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-CLIN-2", "RESEARCH^FIRST").size(64, 64);
         Path original = image.write(temp.resolve("original.dcm"));
-        ObjectReference reference = relayed(original);
+        ObjectReference reference = cluster.relayed(original);
         InstanceIndex index = new InstanceIndex(database.dataSource(), pseudonymizer);
         InstanceHeader header = InstanceHeader.read(original);
         index.ensureRecorded(header, Files.size(original));
@@ -124,51 +111,53 @@ class ClinicalWorkerIT {
         assertThat(phi.exists(reference.objectKey())).as("both paths done: the PHI object is deleted").isFalse();
         assertThat(phi.list("")).isEmpty();
         String sopKey = pseudonymizer.uid(image.sopInstanceUid());
-        assertThat(flags(sopKey)).containsExactly(true, true);
+        assertThat(cluster.flags(sopKey)).containsExactly(true, true);
 
         worker(PixelDataDecoder.inJava()).handle(reference, new ReferenceConsumer.Position(0, 1));
 
-        assertThat(count("select count(*) from image_score")).isEqualTo(1);
-        assertThat(count("select instances from clinical_study")).as("the study counts the image once").isEqualTo(1);
-        assertThat(count("select count(*) from instance")).isEqualTo(1);
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.count("select count(*) from image_score")).isEqualTo(1);
+        assertThat(cluster.count("select instances from clinical_study"))
+                .as("the study counts the image once").isEqualTo(1);
+        assertThat(cluster.count("select count(*) from instance")).isEqualTo(1);
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     @Test
     void theSameReferenceHandledTwiceWhileResearchIsBusyScoresOnceAndDoesNotFail() throws Exception {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-CLIN-3", "TWICE^SCORED").size(64, 64);
-        ObjectReference reference = relayed(image.write(temp.resolve("original.dcm")));
+        ObjectReference reference = cluster.relayed(image.write(temp.resolve("original.dcm")));
         ClinicalWorker worker = worker(PixelDataDecoder.inJava());
 
         worker.handle(reference, POSITION);
         worker.handle(reference, new ReferenceConsumer.Position(0, 1));
 
-        assertThat(count("select count(*) from image_score")).isEqualTo(1);
-        assertThat(count("select instances from clinical_study")).as("the study counts the image once").isEqualTo(1);
-        assertThat(count("select count(*) from image_skip")).isZero();
-        assertThat(count("select count(*) from instance")).isEqualTo(1);
-        assertThat(flags(pseudonymizer.uid(image.sopInstanceUid()))).containsExactly(false, true);
+        assertThat(cluster.count("select count(*) from image_score")).isEqualTo(1);
+        assertThat(cluster.count("select instances from clinical_study"))
+                .as("the study counts the image once").isEqualTo(1);
+        assertThat(cluster.count("select count(*) from image_skip")).isZero();
+        assertThat(cluster.count("select count(*) from instance")).isEqualTo(1);
+        assertThat(cluster.flags(pseudonymizer.uid(image.sopInstanceUid()))).containsExactly(false, true);
         assertThat(phi.exists(reference.objectKey())).isTrue();
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     @Test
     void aChestImageIsSkippedForItsBodyPartAndTheClinicalPathIsDoneWithIt() throws Exception {
         SyntheticDicom image = SyntheticDicom.radiograph().bodyPart("CHEST").patient("MRN-CLIN-4", "CHEST^ONLY")
                 .size(64, 64);
-        ObjectReference reference = relayed(image.write(temp.resolve("original.dcm")));
+        ObjectReference reference = cluster.relayed(image.write(temp.resolve("original.dcm")));
 
         worker(PixelDataDecoder.inJava()).handle(reference, POSITION);
         worker(PixelDataDecoder.inJava()).handle(reference, new ReferenceConsumer.Position(0, 1));
 
         String sopKey = pseudonymizer.uid(image.sopInstanceUid());
-        assertThat(rows("select reason from image_skip where sop_instance_key = '" + sopKey + "'"))
+        assertThat(cluster.rows("select reason from image_skip where sop_instance_key = '" + sopKey + "'"))
                 .containsExactly("body-part");
-        assertThat(count("select count(*) from image_score")).isZero();
+        assertThat(cluster.count("select count(*) from image_score")).isZero();
         assertThat(metrics.count("osteonode.clinical.skipped", "reason", "body-part")).as("counted per handling")
                 .isEqualTo(2.0);
-        assertThat(flags(sopKey)).containsExactly(false, true);
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.flags(sopKey)).containsExactly(false, true);
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     @Test
@@ -182,7 +171,7 @@ class ClinicalWorkerIT {
         Dcmtk.Result truncated = Dcmtk.run(List.of("/usr/bin/python3", "src/test/pixels/malformed_jpegls.py",
                 valid.toString(), broken.toString(), "truncated"));
         assertThat(truncated.exitCode()).as(truncated.output()).isZero();
-        ObjectReference reference = relayed(broken);
+        ObjectReference reference = cluster.relayed(broken);
         Path decoding = temp.resolve("decoding");
         PixelDataDecoder decoder = PixelDataDecoder.withChildProcess(ChildProcessDecoder.start(decoding,
                 new ChildProcessDecoder.Limits(Duration.ofSeconds(30), 1L << 30)));
@@ -190,53 +179,55 @@ class ClinicalWorkerIT {
         worker(decoder).handle(reference, POSITION);
 
         String sopKey = pseudonymizer.uid(image.sopInstanceUid());
-        assertThat(rows("select reason from image_skip where sop_instance_key = '" + sopKey + "'"))
+        assertThat(cluster.rows("select reason from image_skip where sop_instance_key = '" + sopKey + "'"))
                 .containsExactly("decode-failed");
-        assertThat(count("select count(*) from image_score")).isZero();
+        assertThat(cluster.count("select count(*) from image_score")).isZero();
         assertThat(metrics.count("osteonode.clinical.skipped", "reason", "decode-failed")).isEqualTo(1.0);
-        assertThat(flags(sopKey)).containsExactly(false, true);
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.flags(sopKey)).containsExactly(false, true);
+        assertThat(cluster.workFiles()).isEmpty();
         assertThat(decoding).as("the child's folder too").isEmptyDirectory();
     }
 
     @Test
     void aDatabaseOutageIsThrownAsSuchForTheConsumerToPauseAndTheWorkFileIsDeletedAllTheSame() throws Exception {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-CLIN-6", "OUTAGE^MIDWAY").size(64, 64);
-        ObjectReference reference = relayed(image.write(temp.resolve("original.dcm")));
+        ObjectReference reference = cluster.relayed(image.write(temp.resolve("original.dcm")));
         ClinicalWorker worker = new ClinicalWorker(phi, workDir, new InstanceIndex(database.dataSource(), pseudonymizer),
                 clinicalPath(PixelDataDecoder.inJava(), new ClinicalStudies(flaky), fixedScore()), metrics);
-        databaseAway.set(true);
+        cluster.databaseAway.set(true);
 
         assertThatThrownBy(() -> worker.handle(reference, POSITION)).as("what the consumer's outage predicate sees")
                 .isInstanceOf(DatabaseUnavailableException.class);
-        assertThat(workFiles()).as("deleted although the handler failed").isEmpty();
+        assertThat(cluster.workFiles()).as("deleted although the handler failed").isEmpty();
         String sopKey = pseudonymizer.uid(image.sopInstanceUid());
-        assertThat(count("select count(*) from image_score")).isZero();
-        assertThat(flags(sopKey)).as("not done: the reference is delivered again").containsExactly(false, false);
+        assertThat(cluster.count("select count(*) from image_score")).isZero();
+        assertThat(cluster.flags(sopKey))
+                .as("not done: the reference is delivered again").containsExactly(false, false);
 
-        databaseAway.set(false);
+        cluster.databaseAway.set(false);
         worker.handle(reference, new ReferenceConsumer.Position(0, 1));
 
-        assertThat(count("select count(*) from image_score")).isEqualTo(1);
-        assertThat(flags(sopKey)).containsExactly(false, true);
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.count("select count(*) from image_score")).isEqualTo(1);
+        assertThat(cluster.flags(sopKey)).containsExactly(false, true);
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     @Test
     void aModelThatDoesNotAnswerInTimeLeavesTheReferenceUndoneForItsRedelivery() throws Exception {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-CLIN-7", "SILENT^MODEL").size(64, 64);
-        ObjectReference reference = relayed(image.write(temp.resolve("original.dcm")));
+        ObjectReference reference = cluster.relayed(image.write(temp.resolve("original.dcm")));
         ClinicalWorker worker = new ClinicalWorker(phi, workDir, new InstanceIndex(database.dataSource(), pseudonymizer),
                 clinicalPath(PixelDataDecoder.inJava(), new ClinicalStudies(database.dataSource()),
                         frame -> new CompletableFuture<>()), metrics, Duration.ofMillis(200));
 
         assertThatThrownBy(() -> worker.handle(reference, POSITION)).isInstanceOf(TimeoutException.class);
 
-        assertThat(count("select count(*) from image_score")).isZero();
-        assertThat(count("select count(*) from image_skip")).as("not the image's fault: no skip recorded").isZero();
-        assertThat(flags(pseudonymizer.uid(image.sopInstanceUid()))).containsExactly(false, false);
+        assertThat(cluster.count("select count(*) from image_score")).isZero();
+        assertThat(cluster.count("select count(*) from image_skip"))
+                .as("not the image's fault: no skip recorded").isZero();
+        assertThat(cluster.flags(pseudonymizer.uid(image.sopInstanceUid()))).containsExactly(false, false);
         assertThat(phi.exists(reference.objectKey())).isTrue();
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     @Test
@@ -246,7 +237,7 @@ class ClinicalWorkerIT {
 
         worker(PixelDataDecoder.inJava());
 
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     private ClinicalWorker worker(PixelDataDecoder decoder) {
@@ -265,37 +256,4 @@ class ClinicalWorkerIT {
                 Clock.systemDefaultZone()), new BodyPartNormalizer(), scorer, studies, workspace, pseudonymizer, decoder);
     }
 
-    /** Spools the object as the receiver does and relays it as a node in cluster mode does; its reference. */
-    private ObjectReference relayed(Path file) throws Exception {
-        Path spooled;
-        try (Spool.Entry entry = spool.create()) {
-            entry.write(Files.readAllBytes(file));
-            spooled = entry.commit();
-        }
-        Relay.Outcome outcome = relay.relay(spooled);
-        assertThat(outcome).isInstanceOf(Relay.Outcome.Relayed.class);
-        return published.get(published.size() - 1);
-    }
-
-    private List<Path> workFiles() throws Exception {
-        try (Stream<Path> all = Files.walk(workDir)) {
-            return all.filter(path -> !path.equals(workDir)).toList();
-        }
-    }
-
-    /** research_done, clinical_done. */
-    private List<Boolean> flags(String sopKey) throws Exception {
-        List<String> row = rows("select research_done || ',' || clinical_done from instance where sop_instance_key = '"
-                + sopKey + "'");
-        assertThat(row).as("the instance's row").hasSize(1);
-        return Stream.of(row.get(0).split(",")).map(Boolean::parseBoolean).toList();
-    }
-
-    private long count(String sql) throws Exception {
-        return Sql.count(database.dataSource(), sql);
-    }
-
-    private List<String> rows(String sql) throws Exception {
-        return Sql.rows(database.dataSource(), sql);
-    }
 }

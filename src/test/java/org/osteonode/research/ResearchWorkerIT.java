@@ -12,8 +12,6 @@ import org.osteonode.ingest.InstanceHeader;
 import org.osteonode.ingest.ProcessingPath;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Relay;
-import org.osteonode.ingest.Spool;
-import org.osteonode.labels.BodyPart;
 import org.osteonode.objects.FileObjectStore;
 import org.osteonode.objects.ObjectStore;
 import org.osteonode.observe.Metrics;
@@ -24,17 +22,14 @@ import org.osteonode.store.InstanceIndex;
 import org.osteonode.store.LabelStore;
 import org.osteonode.store.OptOutRegistry;
 import org.osteonode.testing.PhiScanner;
-import org.osteonode.testing.SharedPostgres;
-import org.osteonode.testing.Sql;
+import org.osteonode.testing.RelayedObjects;
 import org.osteonode.testing.SyntheticDicom;
 
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,35 +49,30 @@ class ResearchWorkerIT {
 
     private final Pseudonymizer pseudonymizer = new Pseudonymizer(SECRET);
     private final Metrics metrics = new Metrics();
-    private final List<ObjectReference> published = new ArrayList<>();
-    private final AtomicBoolean databaseAway = new AtomicBoolean();
+    private RelayedObjects cluster;
     private Database database;
     private DataSource flaky;
     private ObjectStore phi;
     private ObjectStore deidentified;
     private Archive archive;
     private Quarantine quarantine;
-    private Spool spool;
-    private Relay relay;
     private Path workDir;
 
     @BeforeEach
     void setUp() throws Exception {
-        database = SharedPostgres.freshDatabase(temp.resolve("db"));
-        flaky = Sql.awayWhen(databaseAway::get, database.dataSource());
-        phi = new FileObjectStore(temp.resolve("phi-bucket"));
+        cluster = new RelayedObjects(temp, pseudonymizer, metrics);
+        database = cluster.database;
+        flaky = cluster.flaky;
+        phi = cluster.phi;
+        workDir = cluster.workDir;
         deidentified = new FileObjectStore(temp.resolve("deid-bucket"));
         archive = new Archive(temp.resolve("archive"), temp.resolve("scratch"), true);
         quarantine = new Quarantine(temp.resolve("quarantine"), metrics);
-        workDir = temp.resolve("work");
-        spool = new Spool(temp.resolve("spool"), 0);
-        relay = new Relay(spool, new Quarantine(temp.resolve("relay-quarantine"), metrics),
-                phi, published::add, pseudonymizer, header -> new Relay.Classification(BodyPart.LSPINE, true));
     }
 
     @AfterEach
     void close() {
-        database.close();
+        cluster.close();
     }
 
     @Test
@@ -91,7 +81,7 @@ class ResearchWorkerIT {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-17", "WORKERTEST^OTTOLINE")
                 .series(series).size(64, 48);
         Path original = image.write(temp.resolve("original.dcm"));
-        ObjectReference reference = relayed(original);
+        ObjectReference reference = cluster.relayed(original);
 
         worker().handle(reference, POSITION);
 
@@ -108,9 +98,9 @@ class ResearchWorkerIT {
 
         String sopKey = pseudonymizer.uid(image.sopInstanceUid());
         assertThat(labelRows(sopKey)).hasSize(1);
-        assertThat(flags(sopKey)).as("research done, clinical not yet").containsExactly(true, false);
+        assertThat(cluster.flags(sopKey)).as("research done, clinical not yet").containsExactly(true, false);
         assertThat(phi.exists(reference.objectKey())).as("kept for the clinical path").isTrue();
-        assertThat(workFiles()).as("the local copy is gone").isEmpty();
+        assertThat(cluster.workFiles()).as("the local copy is gone").isEmpty();
 
         List<String> planted = List.of("MRN-WORKER-17", "WORKERTEST^OTTOLINE", image.sopInstanceUid(),
                 image.studyInstanceUid(), series);
@@ -124,27 +114,27 @@ class ResearchWorkerIT {
     @Test
     void theSameReferenceHandledTwiceLeavesOneIndexRowOneLabelRowAndOneDeidentifiedObject() throws Exception {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-2", "TWICE^HANDLED").size(64, 64);
-        ObjectReference reference = relayed(image.write(temp.resolve("original.dcm")));
+        ObjectReference reference = cluster.relayed(image.write(temp.resolve("original.dcm")));
         ResearchWorker worker = worker();
 
         worker.handle(reference, POSITION);
         worker.handle(reference, new ReferenceConsumer.Position(0, 1));
 
         String sopKey = pseudonymizer.uid(image.sopInstanceUid());
-        assertThat(count("select count(*) from instance")).isEqualTo(1);
-        assertThat(count("select count(*) from image_label")).isEqualTo(1);
+        assertThat(cluster.count("select count(*) from instance")).isEqualTo(1);
+        assertThat(cluster.count("select count(*) from image_label")).isEqualTo(1);
         assertThat(deidentified.list("")).hasSize(1);
         assertThat(archivedFiles()).hasSize(1);
         assertThat(quarantine.list()).as("not refused as a duplicate of itself").isEmpty();
-        assertThat(flags(sopKey)).containsExactly(true, false);
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.flags(sopKey)).containsExactly(true, false);
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     @Test
     void withTheClinicalPathAlreadyDoneThePhiObjectIsDeletedAndARedeliveryFindsItGoneWithoutFailing() throws Exception {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-3", "CLINICAL^FIRST").size(64, 64);
         Path original = image.write(temp.resolve("original.dcm"));
-        ObjectReference reference = relayed(original);
+        ObjectReference reference = cluster.relayed(original);
         InstanceIndex index = new InstanceIndex(database.dataSource(), pseudonymizer);
         InstanceHeader header = InstanceHeader.read(original);
         index.ensureRecorded(header, Files.size(original));
@@ -154,20 +144,20 @@ class ResearchWorkerIT {
 
         assertThat(phi.exists(reference.objectKey())).as("both paths done: the PHI object is deleted").isFalse();
         assertThat(phi.list("")).isEmpty();
-        assertThat(flags(pseudonymizer.uid(image.sopInstanceUid()))).containsExactly(true, true);
+        assertThat(cluster.flags(pseudonymizer.uid(image.sopInstanceUid()))).containsExactly(true, true);
 
         worker().handle(reference, new ReferenceConsumer.Position(0, 1));
 
-        assertThat(count("select count(*) from image_label")).isEqualTo(1);
+        assertThat(cluster.count("select count(*) from image_label")).isEqualTo(1);
         assertThat(deidentified.list("")).hasSize(1);
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     @Test
     void anUltrasoundImageIsQuarantinedAsTheRouteDoesNotArchivedAndTheResearchPathIsDoneWithIt() throws Exception {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-4", "BURNED^INTEXT").modality("US")
                 .size(64, 64);
-        ObjectReference reference = relayed(image.write(temp.resolve("original.dcm")));
+        ObjectReference reference = cluster.relayed(image.write(temp.resolve("original.dcm")));
 
         worker().handle(reference, POSITION);
         worker().handle(reference, new ReferenceConsumer.Position(0, 1));
@@ -179,35 +169,36 @@ class ResearchWorkerIT {
         assertThat(metrics.count("osteonode.quarantined", "reason", "burned-in-modality")).isEqualTo(1.0);
         assertThat(deidentified.list("")).isEmpty();
         assertThat(archivedFiles()).isEmpty();
-        assertThat(count("select count(*) from image_label")).isZero();
-        assertThat(flags(pseudonymizer.uid(image.sopInstanceUid()))).containsExactly(true, false);
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.count("select count(*) from image_label")).isZero();
+        assertThat(cluster.flags(pseudonymizer.uid(image.sopInstanceUid()))).containsExactly(true, false);
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     @Test
     void aDatabaseOutageIsThrownAsSuchForTheConsumerToPauseAndTheWorkFileIsDeletedAllTheSame() throws Exception {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-5", "OUTAGE^MIDWAY").size(64, 64);
-        ObjectReference reference = relayed(image.write(temp.resolve("original.dcm")));
+        ObjectReference reference = cluster.relayed(image.write(temp.resolve("original.dcm")));
         ResearchWorker worker = new ResearchWorker(phi, deidentified, workDir,
                 new InstanceIndex(database.dataSource(), pseudonymizer), archiver(archive), archive,
                 new LabelStore(flaky), quarantine, metrics);
-        databaseAway.set(true);
+        cluster.databaseAway.set(true);
 
         assertThatThrownBy(() -> worker.handle(reference, POSITION)).as("what the consumer's outage predicate sees")
                 .isInstanceOf(DatabaseUnavailableException.class);
-        assertThat(workFiles()).as("deleted although the handler failed").isEmpty();
-        assertThat(count("select count(*) from image_label")).isZero();
+        assertThat(cluster.workFiles()).as("deleted although the handler failed").isEmpty();
+        assertThat(cluster.count("select count(*) from image_label")).isZero();
         String sopKey = pseudonymizer.uid(image.sopInstanceUid());
-        assertThat(flags(sopKey)).as("not done: the reference is delivered again").containsExactly(false, false);
+        assertThat(cluster.flags(sopKey))
+                .as("not done: the reference is delivered again").containsExactly(false, false);
 
-        databaseAway.set(false);
+        cluster.databaseAway.set(false);
         worker.handle(reference, new ReferenceConsumer.Position(0, 1));
 
-        assertThat(count("select count(*) from image_label")).isEqualTo(1);
+        assertThat(cluster.count("select count(*) from image_label")).isEqualTo(1);
         assertThat(deidentified.list("")).hasSize(1);
         assertThat(quarantine.list()).as("the archive took its own bytes again").isEmpty();
-        assertThat(flags(sopKey)).containsExactly(true, false);
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.flags(sopKey)).containsExactly(true, false);
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     /**
@@ -218,19 +209,19 @@ class ResearchWorkerIT {
     @Test
     void aSopInstanceSentAgainWithOtherBytesIsASecondObjectThatMeetsTheArchivesConflictAsOnOneNode() throws Exception {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-6", "REPLACED^OBJECT").size(64, 64);
-        ObjectReference first = relayed(image.write(temp.resolve("first.dcm")));
+        ObjectReference first = cluster.relayed(image.write(temp.resolve("first.dcm")));
         // other pixels: a name alone would de-identify to the same bytes, which the archive takes as a resend
-        ObjectReference second = relayed(image.size(80, 64).write(temp.resolve("second.dcm")));
+        ObjectReference second = cluster.relayed(image.size(80, 64).write(temp.resolve("second.dcm")));
         assertThat(second.sopInstanceKey()).isEqualTo(first.sopInstanceKey());
         assertThat(second.objectKey()).isNotEqualTo(first.objectKey());
 
         worker().handle(first, POSITION);
         worker().handle(second, new ReferenceConsumer.Position(0, 1));
 
-        assertThat(count("select count(*) from image_label")).isEqualTo(1);
+        assertThat(cluster.count("select count(*) from image_label")).isEqualTo(1);
         assertThat(deidentified.list("")).hasSize(1);
         assertThat(quarantine.list()).as("the second bytes, as one node quarantines them").hasSize(1);
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     @Test
@@ -240,7 +231,7 @@ class ResearchWorkerIT {
 
         worker();
 
-        assertThat(workFiles()).isEmpty();
+        assertThat(cluster.workFiles()).isEmpty();
         assertThat(left).doesNotExist();
     }
 
@@ -262,24 +253,6 @@ class ResearchWorkerIT {
         return ((ResearchArchiver.Outcome.Archived) outcome).file();
     }
 
-    /** Spools the object as the receiver does and relays it as a node in cluster mode does; its reference. */
-    private ObjectReference relayed(Path file) throws Exception {
-        Path spooled;
-        try (Spool.Entry entry = spool.create()) {
-            entry.write(Files.readAllBytes(file));
-            spooled = entry.commit();
-        }
-        Relay.Outcome outcome = relay.relay(spooled);
-        assertThat(outcome).isInstanceOf(Relay.Outcome.Relayed.class);
-        return published.get(published.size() - 1);
-    }
-
-    private List<Path> workFiles() throws Exception {
-        try (Stream<Path> all = Files.walk(workDir)) {
-            return all.filter(path -> !path.equals(workDir)).toList();
-        }
-    }
-
     private List<Path> archivedFiles() throws Exception {
         try (Stream<Path> all = Files.walk(archive.dir())) {
             return all.filter(path -> path.toString().endsWith(".dcm")
@@ -288,26 +261,12 @@ class ResearchWorkerIT {
     }
 
     private List<String> labelRows(String sopKey) throws Exception {
-        return rows("select l::text from image_label l where sop_instance_key = '" + sopKey + "'");
+        return cluster.rows("select l::text from image_label l where sop_instance_key = '" + sopKey + "'");
     }
 
     private String instanceRow(String sopKey) throws Exception {
-        return String.join("\n", rows("select i::text from instance i where sop_instance_key = '" + sopKey + "'"));
+        return String.join("\n", cluster.rows("select i::text from instance i where sop_instance_key = '" + sopKey
+                + "'"));
     }
 
-    /** research_done, clinical_done. */
-    private List<Boolean> flags(String sopKey) throws Exception {
-        List<String> row = rows("select research_done || ',' || clinical_done from instance where sop_instance_key = '"
-                + sopKey + "'");
-        assertThat(row).as("the instance's row").hasSize(1);
-        return Stream.of(row.get(0).split(",")).map(Boolean::parseBoolean).toList();
-    }
-
-    private long count(String sql) throws Exception {
-        return Sql.count(database.dataSource(), sql);
-    }
-
-    private List<String> rows(String sql) throws Exception {
-        return Sql.rows(database.dataSource(), sql);
-    }
 }
