@@ -33,6 +33,16 @@ import org.osteonode.observe.Metrics;
 import org.osteonode.route.DeliveryRoutes;
 import org.osteonode.route.IngestRoutes;
 import org.osteonode.route.Pipeline;
+import org.osteonode.route.ClusterPipeline;
+import org.osteonode.cluster.ReferenceConsumer;
+import org.osteonode.cluster.ReferencePublisher;
+import org.osteonode.clinical.ClinicalWorker;
+import org.osteonode.research.ResearchWorker;
+import org.osteonode.ingest.Relay;
+import org.osteonode.objects.ObjectStore;
+import org.osteonode.objects.S3ObjectStore;
+import org.osteonode.store.DatabaseUnavailableException;
+import java.util.Map;
 import org.osteonode.store.Archive;
 import org.osteonode.store.Database;
 import org.osteonode.store.InstanceIndex;
@@ -58,6 +68,11 @@ public final class Node implements AutoCloseable {
 
     /** How often the TLS files are looked at for a renewed certificate (a Kubernetes Secret update, certbot). */
     private static final java.time.Duration TLS_WATCH_PERIOD = java.time.Duration.ofSeconds(5);
+
+    /** How long the relay waits for the brokers to acknowledge a reference before it tries again later. */
+    private static final java.time.Duration PUBLISH_TIMEOUT = java.time.Duration.ofSeconds(15);
+    /** How long a consumer pauses a partition after a failed reference, or all of them in a database outage. */
+    private static final java.time.Duration CONSUMER_BACK_OFF = java.time.Duration.ofSeconds(2);
 
     /** This process among the nodes sharing the database: who claimed an outbox item (outbox.claimed_by). */
     private static final String NODE_ID = java.util.UUID.randomUUID().toString();
@@ -168,9 +183,10 @@ public final class Node implements AutoCloseable {
         try {
             requireTheDatabasesSecret(settings, database, pseudonymizer);
             InstanceIndex index = new InstanceIndex(database.dataSource(), pseudonymizer);
-            ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer,
-                    new Archive(settings.archiveDir(), settings.scratchDir(), true), settings.dicom().aeTitle(),
-                    ResearchScope.of(settings.research()), new OptOutRegistry(database.dataSource())::contains);
+            Archive archive = new Archive(settings.archiveDir(), settings.scratchDir(), true);
+            ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer, archive,
+                    settings.dicom().aeTitle(), ResearchScope.of(settings.research()),
+                    new OptOutRegistry(database.dataSource())::contains);
             Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir(), NODE_ID,
                     Outbox.leaseFor(settings.dicom().timeout()));
             ClinicalStudies studies = new ClinicalStudies(database.dataSource());
@@ -179,8 +195,6 @@ public final class Node implements AutoCloseable {
                     settings.clinical().maxStudyAgeDays(), java.time.Clock.systemDefaultZone()),
                     new BodyPartNormalizer(), scorer, studies, workspace, pseudonymizer,
                     pixelDecoder(settings));
-            IngestRoutes ingest = new IngestRoutes(settings.pipeline(), spool, quarantine, index, clinical, research,
-                    new LabelStore(database.dataSource()), metrics);
             ModelCard card = model.card();
             StudyReporter reporter = new StudyReporter(studies, workspace, outbox, pseudonymizer,
                     new OsteoporosisReport.Algorithm(card.name(), card.version(), card.deviceUid(), card.manufacturer()),
@@ -196,7 +210,14 @@ public final class Node implements AutoCloseable {
             } else {
                 log.warn("event=delivery.off reason=\"osteonode.pacs.host is empty\" effect=\"reports wait in the outbox\"");
             }
-            pipeline = new Pipeline(ingest, routes, settings.shutdownGrace());
+            LabelStore labels = new LabelStore(database.dataSource());
+            if (settings.cluster().enabled()) {
+                pipeline = new Pipeline(clusterPaths(settings, spool, quarantine, pseudonymizer, index, clinical,
+                        research, archive, labels, metrics), routes, settings.shutdownGrace());
+            } else {
+                pipeline = new Pipeline(new IngestRoutes(settings.pipeline(), spool, quarantine, index, clinical,
+                        research, labels, metrics), routes, settings.shutdownGrace());
+            }
             scp = new StorageScp(settings.dicom(), tls, spool, quarantine, pipeline, metrics);
             HttpEndpoints http = new HttpEndpoints(settings.httpPort(), metrics);
             Node node = new Node(settings, tls, database, pipeline, scp, http, model, scorer);
@@ -231,6 +252,43 @@ public final class Node implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Cluster mode's two paths (docs/scale-out.md): the relay from this node's spool to the PHI bucket and the
+     * topic, and this node's members of the two consumer groups, as many as its worker settings say.
+     */
+    private static ClusterPipeline clusterPaths(Settings settings, Spool spool, Quarantine quarantine,
+            Pseudonymizer pseudonymizer, InstanceIndex index, ClinicalPath clinical, ResearchArchiver research,
+            Archive archive, LabelStore labels, Metrics metrics) throws InterruptedException {
+        Settings.Cluster cluster = settings.cluster();
+        log.info("event=cluster.starting {}", cluster);
+        ClusterPipeline.ensureTopic(cluster.bootstrapServers(), cluster.topic(), cluster.clientProperties());
+        ObjectStore phi = new S3ObjectStore(bucket(cluster, cluster.phiBucket()));
+        ObjectStore deidentified = new S3ObjectStore(bucket(cluster, cluster.deidBucket()));
+        Map<String, Object> client = Map.copyOf(cluster.clientProperties());
+        ReferencePublisher publisher = new ReferencePublisher(cluster.bootstrapServers(), cluster.topic(),
+                "osteonode-" + NODE_ID, PUBLISH_TIMEOUT, client);
+        Relay relay = new Relay(spool, quarantine, phi, publisher::publish, pseudonymizer, clinical::classify);
+        Path work = settings.dataDir().resolve("work");
+        ResearchWorker researchWorker = new ResearchWorker(phi, deidentified, work, index, research, archive, labels,
+                quarantine, metrics);
+        ClinicalWorker clinicalWorker = new ClinicalWorker(phi, work, index, clinical, metrics);
+        List<ReferenceConsumer> consumers = new ArrayList<>();
+        for (int i = 0; i < settings.pipeline().researchWorkers(); i++) {
+            consumers.add(new ReferenceConsumer(cluster.bootstrapServers(), cluster.topic(), "research",
+                    researchWorker, DatabaseUnavailableException.class::isInstance, CONSUMER_BACK_OFF, client));
+        }
+        for (int i = 0; i < settings.pipeline().clinicalWorkers(); i++) {
+            consumers.add(new ReferenceConsumer(cluster.bootstrapServers(), cluster.topic(), "clinical",
+                    clinicalWorker, DatabaseUnavailableException.class::isInstance, CONSUMER_BACK_OFF, client));
+        }
+        return new ClusterPipeline(relay, publisher, consumers);
+    }
+
+    private static S3ObjectStore.Settings bucket(Settings.Cluster cluster, String bucket) {
+        return S3ObjectStore.Settings.of(cluster.s3Endpoint().orElse(null), cluster.s3Region(), bucket,
+                cluster.accessKeyId(), cluster.secretAccessKey()).withServerSideEncryption(cluster.serverSideEncryption());
     }
 
     /**

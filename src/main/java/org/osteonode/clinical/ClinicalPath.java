@@ -68,6 +68,15 @@ public final class ClinicalPath {
     public record Image(String studyKey, String sopInstanceKey, AttributeList header, BodyPart bodyPart) {
     }
 
+    /** What a reference says of the image (cluster mode's relay): informative; the worker decides again. */
+    public org.osteonode.ingest.Relay.Classification classify(org.osteonode.ingest.InstanceHeader header)
+            throws Exception {
+        AttributeList attributes = header.encoded().attributes();
+        BodyPart bodyPart = bodyParts.normalize(LabelExtractor.hints(attributes)).bodyPart();
+        return new org.osteonode.ingest.Relay.Classification(bodyPart,
+                eligibility.refusal(attributes, bodyPart).isEmpty());
+    }
+
     /** Decides from the header read on arrival; an eligible image's pixels are read once, by the decoder. */
     public Outcome process(EncodedHeader encoded) throws Exception {
         AttributeList header = encoded.attributes();

@@ -22,6 +22,7 @@ public record Settings(
         Delivery outbox,
         Inference inference,
         Clinical clinical,
+        Cluster cluster,
         Duration shutdownGrace,
         String logLevel) {
 
@@ -123,6 +124,26 @@ public record Settings(
     }
 
     /** Received objects, identified, until every path has processed them. */
+    /**
+     * Cluster mode (docs/scale-out.md): several nodes share Kafka (the references), two S3-compatible buckets (the
+     * bytes) and one external PostgreSQL. Off: {@link #enabled} is false and the rest is empty.
+     *
+     * @param clientProperties Kafka client settings (TLS, SASL) read from a properties file; empty: plaintext
+     * @param s3Endpoint       the S3 service's URL; empty: AWS S3, found from the region
+     */
+    public record Cluster(boolean enabled, String bootstrapServers, String topic, java.util.Map<String, String> clientProperties,
+            Optional<java.net.URI> s3Endpoint, String s3Region, String phiBucket, String deidBucket,
+            String accessKeyId, String secretAccessKey, boolean serverSideEncryption) {
+        /** Without the secret access key: settings end up in log lines. */
+        @Override
+        public String toString() {
+            return "Cluster[enabled=" + enabled + ", bootstrapServers=" + bootstrapServers + ", topic=" + topic
+                    + ", s3Endpoint=" + s3Endpoint.map(Object::toString).orElse("aws") + ", s3Region=" + s3Region
+                    + ", phiBucket=" + phiBucket + ", deidBucket=" + deidBucket + ", accessKeyId=" + accessKeyId
+                    + ", secretAccessKey=***]";
+        }
+    }
+
     public Path spoolDir() {
         return dataDir.resolve("spool");
     }

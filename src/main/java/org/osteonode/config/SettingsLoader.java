@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -82,6 +83,17 @@ public final class SettingsLoader {
         DEFAULTS.put("osteonode.clinical.retain-days", "7");
         DEFAULTS.put("osteonode.clinical.decoder-timeout-seconds", "30");
         DEFAULTS.put("osteonode.clinical.decoder-memory-mb", "1024");
+        DEFAULTS.put("osteonode.cluster.enabled", "false");
+        DEFAULTS.put("osteonode.cluster.kafka.bootstrap-servers", "");
+        DEFAULTS.put("osteonode.cluster.kafka.topic", "osteonode.objects");
+        DEFAULTS.put("osteonode.cluster.kafka.client-properties-file", "");
+        DEFAULTS.put("osteonode.cluster.s3.endpoint", "");
+        DEFAULTS.put("osteonode.cluster.s3.region", "us-east-1");
+        DEFAULTS.put("osteonode.cluster.s3.phi-bucket", "");
+        DEFAULTS.put("osteonode.cluster.s3.deid-bucket", "");
+        DEFAULTS.put("osteonode.cluster.s3.access-key-id", "");
+        DEFAULTS.put("osteonode.cluster.s3.secret-access-key", "");
+        DEFAULTS.put("osteonode.cluster.s3.server-side-encryption", "false");
         DEFAULTS.put("osteonode.shutdown.grace-seconds", "30");
         DEFAULTS.put("osteonode.log.level", "INFO");
     }
@@ -201,8 +213,56 @@ public final class SettingsLoader {
                         Duration.ofDays(v.integer("osteonode.clinical.retain-days", 0, 3650)),
                         Duration.ofSeconds(v.integer("osteonode.clinical.decoder-timeout-seconds", 1, 3600)),
                         v.integer("osteonode.clinical.decoder-memory-mb", 64, 65536) * 1024L * 1024L),
+                cluster(v),
                 Duration.ofSeconds(v.integer("osteonode.shutdown.grace-seconds", 0, 3600)),
                 v.oneOf("osteonode.log.level", Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")));
+    }
+
+    /**
+     * Cluster mode needs what every node shares: an external database (an embedded one is one node's), the
+     * brokers, the two buckets and their credentials. Each missing piece stops start-up naming its key.
+     */
+    private static Settings.Cluster cluster(Values v) {
+        if (!v.bool("osteonode.cluster.enabled")) {
+            return new Settings.Cluster(false, "", "", Map.of(), java.util.Optional.empty(), "", "", "", "", "", false);
+        }
+        if (v.raw("osteonode.db.url").isEmpty()) {
+            throw new ConfigException("osteonode.db.url", "is empty (the embedded database), but "
+                    + "osteonode.cluster.enabled is true: the nodes of a cluster share one external PostgreSQL; "
+                    + "set osteonode.db.url (docs/scale-out.md)");
+        }
+        for (String key : List.of("osteonode.cluster.kafka.bootstrap-servers", "osteonode.cluster.kafka.topic",
+                "osteonode.cluster.s3.region", "osteonode.cluster.s3.phi-bucket", "osteonode.cluster.s3.deid-bucket",
+                "osteonode.cluster.s3.access-key-id", "osteonode.cluster.s3.secret-access-key")) {
+            if (v.raw(key).isEmpty()) {
+                throw new ConfigException(key, "is empty, but osteonode.cluster.enabled is true (docs/scale-out.md)");
+            }
+        }
+        if (v.raw("osteonode.cluster.s3.phi-bucket").equals(v.raw("osteonode.cluster.s3.deid-bucket"))) {
+            throw new ConfigException("osteonode.cluster.s3.deid-bucket", "is the PHI bucket too: identified and "
+                    + "de-identified objects must not share a bucket (they have different readers)");
+        }
+        String endpoint = v.raw("osteonode.cluster.s3.endpoint");
+        java.util.Optional<java.net.URI> uri = java.util.Optional.empty();
+        if (!endpoint.isEmpty()) {
+            try {
+                uri = java.util.Optional.of(new java.net.URI(endpoint));
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException("osteonode.cluster.s3.endpoint", "'" + endpoint + "' is not a URL");
+            }
+            if (!List.of("http", "https").contains(uri.get().getScheme())) {
+                throw new ConfigException("osteonode.cluster.s3.endpoint", "'" + endpoint
+                        + "' is not an http:// or https:// URL");
+            }
+        }
+        Map<String, String> client = new java.util.TreeMap<>();
+        v.optionalFile("osteonode.cluster.kafka.client-properties-file")
+                .ifPresent(file -> readFile(file).forEach(client::put));
+        return new Settings.Cluster(true, v.raw("osteonode.cluster.kafka.bootstrap-servers"),
+                v.raw("osteonode.cluster.kafka.topic"), Map.copyOf(client), uri, v.raw("osteonode.cluster.s3.region"),
+                v.raw("osteonode.cluster.s3.phi-bucket"), v.raw("osteonode.cluster.s3.deid-bucket"),
+                v.raw("osteonode.cluster.s3.access-key-id"), v.raw("osteonode.cluster.s3.secret-access-key"),
+                v.bool("osteonode.cluster.s3.server-side-encryption"));
     }
 
     /** The DICOM ports and TLS files must make a node that can be reached, and TLS that can start. */

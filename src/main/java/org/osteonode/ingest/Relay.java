@@ -25,7 +25,7 @@ public final class Relay {
 
     @FunctionalInterface
     public interface Classifier {
-        Classification classify(InstanceHeader header);
+        Classification classify(InstanceHeader header) throws Exception;
     }
 
     /** Kafka, in the node: {@code ReferencePublisher::publish}; returns once the broker acknowledged. */

@@ -170,4 +170,65 @@ class SettingsLoaderTest {
         Files.writeString(file, text);
         return file;
     }
+
+    private static Map<String, String> cluster() {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("OSTEONODE_CLUSTER_ENABLED", "true");
+        environment.put("OSTEONODE_DB_URL", "jdbc:postgresql://db:5432/osteonode");
+        environment.put("OSTEONODE_CLUSTER_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092,kafka-2:9092");
+        environment.put("OSTEONODE_CLUSTER_S3_ENDPOINT", "http://minio:9000");
+        environment.put("OSTEONODE_CLUSTER_S3_PHI_BUCKET", "osteonode-phi");
+        environment.put("OSTEONODE_CLUSTER_S3_DEID_BUCKET", "osteonode-deid");
+        environment.put("OSTEONODE_CLUSTER_S3_ACCESS_KEY_ID", "node");
+        environment.put("OSTEONODE_CLUSTER_S3_SECRET_ACCESS_KEY", "very-secret-key");
+        return environment;
+    }
+
+    @Test
+    void clusterModeIsOffByDefaultAndTypedWhenOn() throws IOException {
+        assertThat(SettingsLoader.load(null, Map.of()).cluster().enabled()).isFalse();
+
+        Path client = write("security.protocol=SSL\nssl.truststore.location=/etc/osteonode/kafka.p12\n");
+        Map<String, String> environment = cluster();
+        environment.put("OSTEONODE_CLUSTER_KAFKA_CLIENT_PROPERTIES_FILE", client.toString());
+        Settings.Cluster cluster = SettingsLoader.load(null, environment).cluster();
+
+        assertThat(cluster.enabled()).isTrue();
+        assertThat(cluster.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+        assertThat(cluster.topic()).isEqualTo("osteonode.objects");
+        assertThat(cluster.s3Endpoint()).hasValue(java.net.URI.create("http://minio:9000"));
+        assertThat(cluster.clientProperties()).containsEntry("security.protocol", "SSL");
+        assertThat(cluster.toString()).doesNotContain("very-secret-key");
+    }
+
+    @Test
+    void clusterModeIsRefusedWithTheEmbeddedDatabase() {
+        Map<String, String> environment = cluster();
+        environment.remove("OSTEONODE_DB_URL");
+
+        assertThatThrownBy(() -> SettingsLoader.load(null, environment))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("osteonode.db.url")
+                .hasMessageContaining("external PostgreSQL");
+    }
+
+    @Test
+    void clusterModeNamesWhatIsMissingOrUnsafe() {
+        for (String missing : new String[] {"OSTEONODE_CLUSTER_KAFKA_BOOTSTRAP_SERVERS",
+                "OSTEONODE_CLUSTER_S3_PHI_BUCKET", "OSTEONODE_CLUSTER_S3_SECRET_ACCESS_KEY"}) {
+            Map<String, String> environment = cluster();
+            environment.remove(missing);
+            assertThatThrownBy(() -> SettingsLoader.load(null, environment))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(missing.substring("OSTEONODE_".length()).toLowerCase().replace('_', '-')
+                            .replaceFirst("-", ".").replaceFirst("-", "."));
+        }
+        Map<String, String> oneBucket = cluster();
+        oneBucket.put("OSTEONODE_CLUSTER_S3_DEID_BUCKET", "osteonode-phi");
+        assertThatThrownBy(() -> SettingsLoader.load(null, oneBucket)).hasMessageContaining("must not share a bucket");
+        Map<String, String> badEndpoint = cluster();
+        badEndpoint.put("OSTEONODE_CLUSTER_S3_ENDPOINT", "minio:9000");
+        assertThatThrownBy(() -> SettingsLoader.load(null, badEndpoint))
+                .hasMessageContaining("osteonode.cluster.s3.endpoint");
+    }
 }
