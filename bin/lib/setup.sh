@@ -11,9 +11,9 @@ runtime_packages=(openjdk-17-jdk-headless libpixelmed-java libpixelmed-imageio-j
 # Orthanc (a PACS), dicom3tools (dciodvfy), GDCM's tools (gdcmconv, the JPEG 2000 encoder); pydicom, numpy and cjpeg
 # for the real-tool corpus (src/test/corpus); PyTorch for the export's Dataset example (src/test/export); podman, runc
 # and debootstrap to build and run the container image from a locally made Debian base (ContainerImageIT); yamllint
-# for the plain YAML files.
+# for the plain YAML files; haproxy, the TCP load balancer in front of the cluster's nodes (ClusterIT, bench/scale).
 test_packages=(dcmtk orthanc dicom3tools libgdcm-tools python3-pydicom python3-numpy libjpeg-turbo-progs python3-torch python3-torchvision python3-onnx
-  podman runc debootstrap yamllint)
+  podman runc debootstrap yamllint haproxy)
 
 missing_packages() {
   local package

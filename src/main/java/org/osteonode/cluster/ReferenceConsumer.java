@@ -95,6 +95,10 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
         // Uncommitted transactions are not references anyone promised.
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        // A node killed outright stops heartbeating: its partitions go to the other members after this, rather than
+        // Kafka's 45 s, so that a study's references wait less than osteonode.study.stable-seconds' usual values.
+        config.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         // A reference is at most ReferenceCodec.MAX_BYTES: no fetch needs megabytes of memory.
         config.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

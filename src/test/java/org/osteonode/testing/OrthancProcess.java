@@ -58,6 +58,16 @@ public final class OrthancProcess implements AutoCloseable {
         return this;
     }
 
+    /** SIGSTOP: a PACS that accepts connections and answers nothing (a hung server). */
+    public void pause() throws Exception {
+        Dcmtk.run(java.util.List.of("kill", "-STOP", Long.toString(process.pid())));
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() throws Exception {
+        Dcmtk.run(java.util.List.of("kill", "-CONT", Long.toString(process.pid())));
+    }
+
     public void stop() throws Exception {
         process.destroy();
         process.waitFor(30, TimeUnit.SECONDS);

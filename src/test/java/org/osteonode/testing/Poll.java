@@ -25,4 +25,14 @@ public final class Poll {
         throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
                 + (last == null ? "" : " (last error: " + last + ")"));
     }
+
+    /** Waits for {@code value} to give something other than null, and returns it. */
+    public static <T> T value(Duration timeout, String what, Callable<T> value) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<T> found = new java.util.concurrent.atomic.AtomicReference<>();
+        until(timeout, what, () -> {
+            found.set(value.call());
+            return found.get() != null;
+        });
+        return found.get();
+    }
 }
