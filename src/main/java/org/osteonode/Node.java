@@ -28,6 +28,7 @@ import org.osteonode.store.OptOutRegistry;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.StorageScp;
+import org.osteonode.objects.FileObjectStore;
 import org.osteonode.observe.HttpEndpoints;
 import org.osteonode.observe.Metrics;
 import org.osteonode.route.DeliveryRoutes;
@@ -171,7 +172,13 @@ public final class Node implements AutoCloseable {
             ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer,
                     new Archive(settings.archiveDir(), settings.scratchDir(), true), settings.dicom().aeTitle(),
                     ResearchScope.of(settings.research()), new OptOutRegistry(database.dataSource())::contains);
-            Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir(), NODE_ID,
+            FileObjectStore outboxFiles = new FileObjectStore(settings.outboxDir());
+            int adopted = outboxFiles.adoptUnrecorded();
+            if (adopted > 0) {
+                log.info("event=outbox.adopted files={} note=\"reports queued by an older osteonode, now with the "
+                        + "checksum record the outbox verifies before sending\"", adopted);
+            }
+            Outbox outbox = new Outbox(database.dataSource(), outboxFiles, "", settings.scratchDir(), NODE_ID,
                     Outbox.leaseFor(settings.dicom().timeout()));
             ClinicalStudies studies = new ClinicalStudies(database.dataSource());
             StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir(), pseudonymizer::workspace);
