@@ -28,6 +28,7 @@ import org.osteonode.store.OptOutRegistry;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.StorageScp;
+import org.osteonode.objects.FileObjectStore;
 import org.osteonode.observe.HttpEndpoints;
 import org.osteonode.observe.Metrics;
 import org.osteonode.route.DeliveryRoutes;
@@ -187,10 +188,17 @@ public final class Node implements AutoCloseable {
             ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer, archive,
                     settings.dicom().aeTitle(), ResearchScope.of(settings.research()),
                     new OptOutRegistry(database.dataSource())::contains);
-            Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir(), NODE_ID,
+            // In a cluster the reports and the workspace are in the PHI bucket, where any node can finish them.
+            Optional<ObjectStore> phi = settings.cluster().enabled()
+                    ? Optional.of(new S3ObjectStore(bucket(settings.cluster(), settings.cluster().phiBucket())))
+                    : Optional.empty();
+            Outbox outbox = new Outbox(database.dataSource(), phi.orElseGet(() -> localOutbox(settings)),
+                    phi.isPresent() ? "outbox/" : "", settings.scratchDir(), NODE_ID,
                     Outbox.leaseFor(settings.dicom().timeout()));
             ClinicalStudies studies = new ClinicalStudies(database.dataSource());
-            StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir(), pseudonymizer::workspace);
+            StudyWorkspace workspace = new StudyWorkspace(
+                    phi.orElseGet(() -> new FileObjectStore(settings.clinicalDir())), phi.isPresent() ? "workspace/" : "",
+                    settings.scratchDir(), pseudonymizer::workspace);
             ClinicalPath clinical = new ClinicalPath(new Eligibility(screened,
                     settings.clinical().maxStudyAgeDays(), java.time.Clock.systemDefaultZone()),
                     new BodyPartNormalizer(), scorer, studies, workspace, pseudonymizer,
@@ -212,8 +220,8 @@ public final class Node implements AutoCloseable {
             }
             LabelStore labels = new LabelStore(database.dataSource());
             if (settings.cluster().enabled()) {
-                pipeline = new Pipeline(clusterPaths(settings, spool, quarantine, pseudonymizer, index, clinical,
-                        research, archive, labels, metrics), routes, settings.shutdownGrace());
+                pipeline = new Pipeline(clusterPaths(settings, phi.get(), spool, quarantine, pseudonymizer, index,
+                        clinical, research, archive, labels, metrics), routes, settings.shutdownGrace());
             } else {
                 pipeline = new Pipeline(new IngestRoutes(settings.pipeline(), spool, quarantine, index, clinical,
                         research, labels, metrics), routes, settings.shutdownGrace());
@@ -258,13 +266,12 @@ public final class Node implements AutoCloseable {
      * Cluster mode's two paths (docs/scale-out.md): the relay from this node's spool to the PHI bucket and the
      * topic, and this node's members of the two consumer groups, as many as its worker settings say.
      */
-    private static ClusterPipeline clusterPaths(Settings settings, Spool spool, Quarantine quarantine,
+    private static ClusterPipeline clusterPaths(Settings settings, ObjectStore phi, Spool spool, Quarantine quarantine,
             Pseudonymizer pseudonymizer, InstanceIndex index, ClinicalPath clinical, ResearchArchiver research,
             Archive archive, LabelStore labels, Metrics metrics) throws InterruptedException {
         Settings.Cluster cluster = settings.cluster();
         log.info("event=cluster.starting {}", cluster);
         ClusterPipeline.ensureTopic(cluster.bootstrapServers(), cluster.topic(), cluster.clientProperties());
-        ObjectStore phi = new S3ObjectStore(bucket(cluster, cluster.phiBucket()));
         ObjectStore deidentified = new S3ObjectStore(bucket(cluster, cluster.deidBucket()));
         Map<String, Object> client = Map.copyOf(cluster.clientProperties());
         ReferencePublisher publisher = new ReferencePublisher(cluster.bootstrapServers(), cluster.topic(),
@@ -284,6 +291,21 @@ public final class Node implements AutoCloseable {
                     clinicalWorker, DatabaseUnavailableException.class::isInstance, CONSUMER_BACK_OFF, client));
         }
         return new ClusterPipeline(relay, publisher, consumers);
+    }
+
+    /** One node's outbox folder; reports an older osteonode queued there get the checksum record first. */
+    private static FileObjectStore localOutbox(Settings settings) {
+        FileObjectStore files = new FileObjectStore(settings.outboxDir());
+        try {
+            int adopted = files.adoptUnrecorded();
+            if (adopted > 0) {
+                log.info("event=outbox.adopted files={} note=\"reports queued by an older osteonode, now with the "
+                        + "checksum record the outbox verifies before sending\"", adopted);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the outbox folder " + settings.outboxDir(), e);
+        }
+        return files;
     }
 
     private static S3ObjectStore.Settings bucket(Settings.Cluster cluster, String bucket) {

@@ -1,5 +1,7 @@
 package org.osteonode.delivery;
 
+import org.osteonode.objects.ObjectKey;
+import org.osteonode.objects.ObjectStore;
 import org.osteonode.store.DatabaseUnavailableException;
 
 import javax.sql.DataSource;
@@ -7,7 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,8 +25,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The durable outbox: a row in PostgreSQL per object to send, the object itself as a file beside it.
- * Survives restarts; an item is sent until the PACS accepts it or it runs out of attempts (dead letter).
+ * The durable outbox: a row in PostgreSQL per object to send, the object itself in an {@link ObjectStore}: the
+ * node's outbox folder, or the PHI bucket that every node of a cluster reads. Survives restarts; an item is sent
+ * until the PACS accepts it or it runs out of attempts (dead letter).
  * <p>
  * Any number of nodes may deliver from one database: a node claims an item for a lease before sending it, and
  * writes the result only while it still holds that claim. An item whose node died mid-send is claimed again
@@ -42,31 +45,42 @@ public final class Outbox {
     private static final int LEASE_PER_ASSOCIATION_TIMEOUT = 5;
 
     private final DataSource dataSource;
-    private final Path dir;
+    private final ObjectStore files;
+    private final String keyPrefix;
+    private final Path scratchDir;
     private final String node;
     private final Duration lease;
 
     /**
-     * @param node  this node's id, different for every process sharing the database (what {@code claimed_by} says)
-     * @param lease how long a claim keeps an item from the other nodes: {@link #leaseFor} the association timeout
+     * @param files      where the reports are kept: every node sharing the database must read the same store, since
+     *                   any of them may claim an item
+     * @param keyPrefix  put before each report's name to make its key ({@code ""} for a store of the outbox's own)
+     * @param scratchDir where a report is fetched to while it is sent
+     * @param node       this node's id, different for every process sharing the database (what {@code claimed_by}
+     *                   says)
+     * @param lease      how long a claim keeps an item from the other nodes: {@link #leaseFor} the association
+     *                   timeout
      */
-    public Outbox(DataSource dataSource, Path dir, String node, Duration lease) {
+    public Outbox(DataSource dataSource, ObjectStore files, String keyPrefix, Path scratchDir, String node,
+                  Duration lease) {
         this.dataSource = dataSource;
-        this.dir = dir;
+        this.files = files;
+        this.keyPrefix = ObjectKey.checkPrefix(keyPrefix);
+        this.scratchDir = scratchDir;
         this.node = node;
         this.lease = lease;
         try {
             // the reports are identified data: only osteonode's own user may read them
-            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(scratchDir, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create outbox directory " + dir, e);
+            throw new UncheckedIOException("cannot create scratch directory " + scratchDir, e);
         }
     }
 
     /**
-     * Takes over {@code file} (moved into the outbox) under a key; an item already queued under the same key
-     * wins and the new file is deleted, so that the same report is never queued twice.
+     * Takes over {@code file} (put in the store, then deleted) under a key; an item already queued under the same
+     * key wins and the new object is deleted, so that the same report is never queued twice.
      *
      * @return true when queued, false when the key was already there
      */
@@ -78,27 +92,64 @@ public final class Outbox {
 
     /**
      * As {@link #enqueue(String, Path)}, in the caller's transaction: the row is there once the caller commits (the
-     * report's study is marked reported in the same commit). A transaction rolled back after this leaves the file
-     * in the outbox folder without a row; it holds a report nobody will send, and goes with the folder's backups.
+     * report's study is marked reported in the same commit). The object is durable before the row is written, so a
+     * committed row always names an object. A transaction rolled back after this leaves the object in the store
+     * without a row; it holds a report nobody will send.
+     *
+     * @throws IOException the store refused the object ({@code file} is then left where it was), or {@code file}
+     *                     could not be deleted (the object is then deleted)
      */
     public boolean enqueue(Connection connection, String itemKey, Path file) throws IOException, SQLException {
+        // the column keeps the name without the prefix: the same row means the same report whichever store holds it
         String name = UUID.randomUUID() + ".dcm";
-        Path target = dir.resolve(name);
-        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        String key = keyPrefix + name;
+        files.put(key, file);
         boolean queued;
+        try {
+            Files.delete(file);
+            queued = insert(connection, itemKey, name);
+        } catch (IOException | SQLException | RuntimeException e) {
+            try {
+                files.delete(key);
+            } catch (IOException deleteFailed) {
+                e.addSuppressed(deleteFailed);
+            }
+            throw e;
+        }
+        if (!queued) {
+            files.delete(key);
+        }
+        return queued;
+    }
+
+    private static boolean insert(Connection connection, String itemKey, String name) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "insert into outbox (item_key, file_name) values (?, ?) on conflict (item_key) do nothing")) {
             insert.setString(1, itemKey);
             insert.setString(2, name);
-            queued = insert.executeUpdate() == 1;
+            return insert.executeUpdate() == 1;
         } catch (SQLException e) {
-            Files.deleteIfExists(target);
             throw DatabaseUnavailableException.classify(e);
         }
-        if (!queued) {
-            Files.deleteIfExists(target);
+    }
+
+    /**
+     * A copy of the item's object in a new file under the scratch directory, readable by osteonode's user alone,
+     * for the sender, which needs a local file. The caller deletes it: it is identified data.
+     *
+     * @throws java.nio.file.NoSuchFileException  the store has no object under the item's key
+     * @throws ObjectStore.CorruptObjectException the object's bytes are not those that were queued
+     */
+    public Path fetch(OutboxItem item) throws IOException {
+        // createTempFile makes the file owner-only (rw-------)
+        Path file = Files.createTempFile(scratchDir, "outbox-", ".dcm");
+        try {
+            files.get(item.objectKey(), file);
+            return file;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
         }
-        return queued;
     }
 
     /** The lease for sends whose association timeout is {@code associationTimeout}. */
@@ -156,8 +207,8 @@ public final class Outbox {
     }
 
     /**
-     * The PACS accepted the item: sent, and its file deleted, unless the claim was lost (the lease ran out and
-     * another claim took the item, which may be sending that very file).
+     * The PACS accepted the item: sent, and its object deleted, unless the claim was lost (the lease ran out and
+     * another claim took the item, which may be sending that very object).
      *
      * @return false when the claim was lost and nothing was changed
      */
@@ -165,7 +216,7 @@ public final class Outbox {
         boolean held = update("update outbox set state = 'sent', sent_at = now(), attempts = attempts + 1, "
                 + "last_error = null, lease_until = null where " + HELD, claim.item().id(), node, leaseEnd(claim)) == 1;
         if (held) {
-            Files.deleteIfExists(claim.item().file());
+            files.delete(claim.item().objectKey());
         }
         return held;
     }
@@ -189,7 +240,8 @@ public final class Outbox {
     }
 
     private OutboxItem item(ResultSet rows) throws SQLException {
-        return new OutboxItem(rows.getLong(1), rows.getString(2), dir.resolve(rows.getString(3)), rows.getInt(4));
+        return new OutboxItem(rows.getLong(1), rows.getString(2), keyPrefix + rows.getString(3),
+                rows.getInt(4));
     }
 
     /** Puts dead-lettered items back in the queue for a fresh set of attempts; returns how many. */

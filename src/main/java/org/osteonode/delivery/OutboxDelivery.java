@@ -1,10 +1,14 @@
 package org.osteonode.delivery;
 
+import org.osteonode.objects.ObjectStore;
 import org.osteonode.observe.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +18,9 @@ import java.util.Optional;
  * Sends what is due in the outbox. A failure is retried with exponential back-off (first delay, doubling,
  * at most an hour); after {@code maxAttempts} the item is dead-lettered until someone re-queues it. Each item is
  * claimed before it is sent ({@link Outbox#claimNext}): every node sharing the database may run this at once.
+ * An item whose object is missing or corrupt in the store is a failed attempt like a refusal, so that it goes dead
+ * after the last one instead of being claimed forever; a store that cannot be reached is thrown, as the database's
+ * outage is, and the item is claimed again once its lease has run out.
  */
 public final class OutboxDelivery {
     private static final Logger log = LoggerFactory.getLogger(OutboxDelivery.class);
@@ -49,7 +56,7 @@ public final class OutboxDelivery {
             OutboxItem item = claim.item();
             after = item.id();
             try {
-                sender.send(item.file());
+                send(item);
                 if (!outbox.sent(claim)) {
                     leaseLost(item, "accepted");
                     continue;
@@ -72,6 +79,34 @@ public final class OutboxDelivery {
             }
         }
         return sent;
+    }
+
+    /** Sends a local copy of the item's object, deleted whatever happens. */
+    private void send(OutboxItem item) throws DeliveryException, IOException {
+        Path file;
+        try {
+            file = outbox.fetch(item);
+        } catch (NoSuchFileException e) {
+            throw new DeliveryException("the report's object '" + item.objectKey() + "' is missing from the "
+                    + "outbox's store (deleted outside osteonode?): it cannot be sent");
+        } catch (ObjectStore.CorruptObjectException e) {
+            throw new DeliveryException(e.getMessage());
+        }
+        try {
+            sender.send(file);
+        } finally {
+            deleteCopy(file);
+        }
+    }
+
+    /** Never throws: a failure here must not hide the send's outcome. */
+    private static void deleteCopy(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("event=outbox.copy-left file={} error=\"{}\" fix=\"delete the file: it holds an identified "
+                    + "report\"", file, e.getMessage());
+        }
     }
 
     /** The send outlasted the lease and another claim has the item: its outcome is that claim's to record. */

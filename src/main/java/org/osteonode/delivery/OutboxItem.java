@@ -1,7 +1,9 @@
 package org.osteonode.delivery;
 
-import java.nio.file.Path;
-
-/** One object waiting for the PACS, and how often sending it has failed so far. */
-public record OutboxItem(long id, String itemKey, Path file, int attempts) {
+/**
+ * One object waiting for the PACS, and how often sending it has failed so far.
+ *
+ * @param objectKey where the outbox's store keeps the object ({@link Outbox#fetch} gives a local copy)
+ */
+public record OutboxItem(long id, String itemKey, String objectKey, int attempts) {
 }

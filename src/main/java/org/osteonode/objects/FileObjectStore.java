@@ -58,7 +58,6 @@ public final class FileObjectStore implements ObjectStore {
         Files.createDirectories(directory, OWNER_ONLY_DIRECTORY);
         // createTempFile makes the file owner-only (rw-------)
         Path part = Files.createTempFile(directory, "." + target.getFileName() + ".", ".part");
-        Path recordPart = null;
         try {
             MessageDigest digest = Transfers.sha256();
             long size;
@@ -68,20 +67,46 @@ public final class FileObjectStore implements ObjectStore {
                 DurableFiles.force(out);
             }
             Stored stored = new Stored(key, size, Transfers.hex(digest.digest()));
-            recordPart = Files.createTempFile(directory, "." + target.getFileName() + ".", RECORD_SUFFIX + ".part");
-            try (FileChannel out = FileChannel.open(recordPart, StandardOpenOption.WRITE)) {
-                out.write(java.nio.ByteBuffer.wrap((stored.sha256() + " " + stored.size() + "\n")
-                        .getBytes(StandardCharsets.US_ASCII)));
-                DurableFiles.force(out);
-            }
-            DurableFiles.replace(recordPart, recordOf(target));
+            writeRecord(target, stored);
             DurableFiles.replace(part, target);
             return stored;
         } finally {
             Files.deleteIfExists(part);
-            if (recordPart != null) {
-                Files.deleteIfExists(recordPart);
+        }
+    }
+
+    /**
+     * Records the SHA-256 and size of each object in the directory that has no record, and returns how many: for a
+     * directory written by an older osteonode, which kept plain files there without records, and which {@link #get}
+     * would otherwise refuse as corrupt. The files are trusted as they are because this node wrote them itself,
+     * each forced to disk (fsync) before it was renamed into place; call this at start, before anything reads them.
+     */
+    public int adoptUnrecorded() throws IOException {
+        int adopted = 0;
+        for (String key : list("")) {
+            // not pathOf: a stray file whose name breaks the key rules gets a record, harmlessly, instead of stopping
+            // the node; no key can name it, so nothing reads it
+            Path object = root.resolve(key);
+            if (!Files.exists(recordOf(object))) {
+                writeRecord(object, new Stored(key, Files.size(object), ObjectStore.sha256(object)));
+                adopted++;
             }
+        }
+        return adopted;
+    }
+
+    /** Writes the record beside {@code target}, forced and renamed into place, its directory forced. */
+    private static void writeRecord(Path target, Stored stored) throws IOException {
+        Path part = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", RECORD_SUFFIX + ".part");
+        try {
+            try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                out.write(java.nio.ByteBuffer.wrap((stored.sha256() + " " + stored.size() + "\n")
+                        .getBytes(StandardCharsets.US_ASCII)));
+                DurableFiles.force(out);
+            }
+            DurableFiles.replace(part, recordOf(target));
+        } finally {
+            Files.deleteIfExists(part);
         }
     }
 

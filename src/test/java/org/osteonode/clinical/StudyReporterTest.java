@@ -10,6 +10,7 @@ import org.osteonode.deid.Pseudonymizer;
 import org.osteonode.delivery.Outbox;
 import org.osteonode.ingest.InstanceHeader;
 import org.osteonode.labels.BodyPart;
+import org.osteonode.objects.FileObjectStore;
 import org.osteonode.report.OsteoporosisReport;
 import org.osteonode.store.ClinicalStudies;
 import org.osteonode.store.Database;
@@ -85,7 +86,9 @@ class StudyReporterTest {
         assertThat(reportFromTwoNodesAtOnce()).as("reports made and queued, over both nodes").isEqualTo(STUDIES);
 
         assertThat(outboxKeys()).containsExactlyInAnyOrderElementsOf(keys(1));
-        assertThat(filesIn("outbox")).as("each queued report's file, and no other").hasSize(STUDIES);
+        assertThat(new FileObjectStore(temp.resolve("outbox")).list("")).as("each queued report's object, and no other")
+                .hasSize(STUDIES);
+        assertThat(filesIn("scratch")).as("each report written was handed over to the outbox").isEmpty();
         assertThat(single("select count(*) from clinical_study where reported_version = 1 and reported_instances = 2"))
                 .isEqualTo(Integer.toString(STUDIES));
     }
@@ -134,7 +137,8 @@ class StudyReporterTest {
 
     private StudyReporter node(String id, Database pool) {
         return new StudyReporter(new ClinicalStudies(pool.dataSource()), workspace,
-                new Outbox(pool.dataSource(), temp.resolve("outbox"), id, Duration.ofMinutes(5)), pseudonymizer,
+                new Outbox(pool.dataSource(), new FileObjectStore(temp.resolve("outbox")), "", temp.resolve("scratch"),
+                        id, Duration.ofMinutes(5)), pseudonymizer,
                 new OsteoporosisReport.Algorithm("test model", "1", "2.25.1", "test"), 0.5, Duration.ZERO,
                 Duration.ofDays(1), temp.resolve("scratch"), "OSTEONODE");
     }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.objects.FileObjectStore;
 import org.osteonode.observe.Metrics;
 import org.osteonode.store.Database;
 import org.osteonode.testing.Poll;
@@ -43,10 +44,13 @@ class OutboxClaimsTest {
     Path temp;
 
     private Database database;
+    /** The store every node reads, as the PHI bucket is in a cluster. */
+    private FileObjectStore files;
 
     @BeforeEach
     void open() throws Exception {
         database = SharedPostgres.freshDatabase(temp);
+        files = new FileObjectStore(temp.resolve("outbox"));
     }
 
     @AfterEach
@@ -106,13 +110,13 @@ class OutboxClaimsTest {
 
         Outbox.Claim taken = awaitClaim(survivor);
         assertThat(taken.item().id()).isEqualTo(lost.item().id());
-        assertThat(Files.readString(taken.item().file())).isEqualTo("the report");
+        assertThat(Files.readString(survivor.fetch(taken.item()))).isEqualTo("the report");
         assertThat(single("select claimed_by || ' ' || state || ' ' || attempts from outbox"))
                 .isEqualTo("node-b pending 0");
         assertThat(survivor.sent(taken)).isTrue();
         assertThat(single("select state || ' ' || attempts || ' ' || (lease_until is null) from outbox"))
                 .isEqualTo("sent 1 true");
-        assertThat(taken.item().file()).doesNotExist();
+        assertThat(files.list("")).as("the object went with the sent row").isEmpty();
     }
 
     @Test
@@ -128,7 +132,7 @@ class OutboxClaimsTest {
 
         assertThat(single("select claimed_by || ' ' || state || ' ' || attempts || ' ' || coalesce(last_error, '-') "
                 + "|| ' ' || (lease_until is not null) from outbox")).isEqualTo("node-b pending 0 - true");
-        assertThat(taken.item().file()).as("node-b may be sending it").exists();
+        assertThat(files.exists(taken.item().objectKey())).as("node-b may be sending it").isTrue();
         assertThat(other.failed(taken, "node-b's PACS said no", Instant.now(), false)).isTrue();
         assertThat(single("select claimed_by || ' ' || state || ' ' || attempts || ' ' || last_error from outbox"))
                 .isEqualTo("node-b pending 1 node-b's PACS said no");
@@ -143,8 +147,9 @@ class OutboxClaimsTest {
 
         assertThat(second.leaseUntil()).isAfter(first.leaseUntil());
         assertThat(node.sent(first)).as("same node, but the item is the second claim's").isFalse();
-        assertThat(second.item().file()).exists();
+        assertThat(files.exists(second.item().objectKey())).as("the lost claim's word kept it").isTrue();
         assertThat(node.sent(second)).isTrue();
+        assertThat(files.exists(second.item().objectKey())).isFalse();
         assertThat(single("select state || ' ' || attempts from outbox")).isEqualTo("sent 1");
     }
 
@@ -164,12 +169,12 @@ class OutboxClaimsTest {
         assertThat(metrics.count("osteonode.sr.sent")).as("counted by the node that records it").isZero();
         assertThat(single("select claimed_by || ' ' || state || ' ' || attempts from outbox"))
                 .isEqualTo("node-b pending 0");
-        assertThat(taken.get().item().file()).exists();
+        assertThat(files.exists(taken.get().item().objectKey())).isTrue();
         assertThat(other.sent(taken.get())).isTrue();
     }
 
     private Outbox node(String id, Duration lease) {
-        return new Outbox(database.dataSource(), temp.resolve("outbox"), id, lease);
+        return new Outbox(database.dataSource(), files, "outbox/", temp.resolve("scratch-" + id), id, lease);
     }
 
     /** The node's next claim, polled for until a lease it waits for has run out. */

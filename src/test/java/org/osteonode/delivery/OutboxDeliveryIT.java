@@ -9,6 +9,7 @@ import org.osteonode.config.SettingsLoader;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.StorageScp;
+import org.osteonode.objects.FileObjectStore;
 import org.osteonode.observe.Metrics;
 import org.osteonode.store.Database;
 import org.osteonode.testing.OrthancProcess;
@@ -32,13 +33,16 @@ class OutboxDeliveryIT {
 
     private Database database;
     private OrthancProcess orthanc;
+    private FileObjectStore files;
     private Outbox outbox;
     private final Metrics metrics = new Metrics();
 
     @BeforeEach
     void start() throws Exception {
         database = SharedPostgres.freshDatabase(temp.resolve("data"));
-        outbox = new Outbox(database.dataSource(), temp.resolve("data/outbox"), "node-1", Duration.ofMinutes(5));
+        files = new FileObjectStore(temp.resolve("data/outbox"));
+        outbox = new Outbox(database.dataSource(), files, "", temp.resolve("data/scratch"), "node-1",
+                Duration.ofMinutes(5));
         orthanc = new OrthancProcess(temp.resolve("orthanc")).start();
     }
 
@@ -60,8 +64,12 @@ class OutboxDeliveryIT {
         assertThat(sent).isEqualTo(1);
         assertThat(orthanc.sopInstanceUids()).containsExactly(report.sopInstanceUid());
         assertThat(outbox.count("sent")).isEqualTo(1);
+        assertThat(files.list("")).isEmpty();
         try (var left = Files.list(temp.resolve("data/outbox"))) {
-            assertThat(left).isEmpty();
+            assertThat(left).as("checksum records included").isEmpty();
+        }
+        try (var left = Files.list(temp.resolve("data/scratch"))) {
+            assertThat(left).as("the copy sent was deleted").isEmpty();
         }
         assertThat(metrics.count("osteonode.sr.sent")).isEqualTo(1);
     }
@@ -69,12 +77,13 @@ class OutboxDeliveryIT {
     @Test
     void aReportWhoseNodeDiedAfterSendingItIsSentAgainByAnotherNodeAndThePacsAcceptsItOnce() throws Exception {
         SyntheticDicom report = SyntheticDicom.radiograph();
-        Outbox dying = new Outbox(database.dataSource(), temp.resolve("data/outbox"), "node-a", Duration.ofSeconds(2));
+        Outbox dying = new Outbox(database.dataSource(), files, "", temp.resolve("data/scratch-a"), "node-a",
+                Duration.ofSeconds(2));
         dying.enqueue("sr:study:6", report.write(temp.resolve("report.dcm")));
         Outbox.Claim claim = dying.claimNext(0).orElseThrow();
         // node-a's C-STORE reaches the PACS, and node-a dies before it can record it
         new StorageScu(new Settings.Pacs(OrthancProcess.AE_TITLE, "localhost", orthanc.dicomPort(), false), "OSTEONODE",
-                Optional.empty(), Duration.ofSeconds(30)).send(claim.item().file());
+                Optional.empty(), Duration.ofSeconds(30)).send(dying.fetch(claim.item()));
         OutboxDelivery survivor = delivery(10, Duration.ofSeconds(30));
 
         org.osteonode.testing.Poll.until(Duration.ofSeconds(30), "node-a's lease to run out and the other node to send",
@@ -137,9 +146,7 @@ class OutboxDeliveryIT {
             assertThat(metrics.count("osteonode.sr.sent")).isZero();
             assertThat(metrics.count("osteonode.instances.rejected", "reason", "disk-full")).as("the PACS refused it")
                     .isEqualTo(1);
-            try (var left = Files.list(temp.resolve("data/outbox"))) {
-                assertThat(left).as("the report is kept for the next attempt").hasSize(1);
-            }
+            assertThat(files.list("")).as("the report is kept for the next attempt").hasSize(1);
             assertThat(lastError()).contains("failure status");
         }
     }

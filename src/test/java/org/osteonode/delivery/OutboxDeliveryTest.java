@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.objects.FileObjectStore;
 import org.osteonode.observe.Metrics;
 import org.osteonode.store.Database;
 import org.osteonode.testing.SharedPostgres;
@@ -29,6 +30,7 @@ class OutboxDeliveryTest {
     Path temp;
 
     private Database database;
+    private FileObjectStore files;
     private Outbox outbox;
     private final Metrics metrics = new Metrics();
     private final List<Path> offered = new ArrayList<>();
@@ -37,7 +39,8 @@ class OutboxDeliveryTest {
     @BeforeEach
     void open() throws Exception {
         database = SharedPostgres.freshDatabase(temp);
-        outbox = new Outbox(database.dataSource(), temp.resolve("outbox"), "node-1", Duration.ofMinutes(5));
+        files = new FileObjectStore(temp.resolve("outbox"));
+        outbox = new Outbox(database.dataSource(), files, "", temp.resolve("scratch"), "node-1", Duration.ofMinutes(5));
     }
 
     @AfterEach
@@ -56,7 +59,9 @@ class OutboxDeliveryTest {
         assertThat(outbox.count("pending")).isZero();
         assertThat(row("attempts || ' ' || (sent_at is not null) || ' ' || coalesce(last_error, '-')")).isEqualTo("1 true -");
         assertThat(metrics.count("osteonode.sr.sent")).isEqualTo(1);
-        assertThat(filesInOutbox()).isEmpty();
+        assertThat(files.list("")).isEmpty();
+        assertThat(filesIn("outbox")).as("its checksum record went with it").isEmpty();
+        assertThat(filesIn("scratch")).as("the copy sent was deleted").isEmpty();
         assertThat(delivery(3).deliverDue()).as("sent once").isZero();
     }
 
@@ -71,7 +76,8 @@ class OutboxDeliveryTest {
         assertThat(outbox.count("pending")).isEqualTo(1);
         assertThat(outbox.count("sent")).isZero();
         assertThat(metrics.count("osteonode.sr.sent")).isZero();
-        assertThat(filesInOutbox()).hasSize(1);
+        assertThat(files.list("")).hasSize(1);
+        assertThat(filesIn("scratch")).as("the copy sent was deleted").isEmpty();
         assertThat(row("attempts || ' ' || last_error")).isEqualTo("1 the PACS said no");
         Instant next = Instant.parse(row("to_char(next_attempt_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"));
         assertThat(next).isBetween(before.plus(Duration.ofMinutes(10)).minusSeconds(2),
@@ -106,11 +112,43 @@ class OutboxDeliveryTest {
         assertThat(outbox.enqueue("sr:a:1", report("b"))).isFalse();
         assertThat(outbox.enqueue("sr:a:2", report("c"))).isTrue();
 
-        assertThat(filesInOutbox()).hasSize(2);
+        assertThat(files.list("")).hasSize(2);
+        assertThat(filesIn("scratch")).as("each file handed over is deleted, queued or not").isEmpty();
         List<OutboxItem> due = outbox.due(10);
         assertThat(due).extracting(OutboxItem::itemKey).containsExactly("sr:a:1", "sr:a:2");
-        assertThat(Files.readString(due.get(0).file())).isEqualTo("a");
+        assertThat(Files.readString(outbox.fetch(due.get(0)))).isEqualTo("a");
         assertThat(outbox.due(1)).hasSize(1);
+    }
+
+    @Test
+    void aReportWhoseObjectIsMissingFailsWithAClearErrorUntilItIsDeadAndTheOthersAreStillSent() throws Exception {
+        outbox.enqueue("sr:a:1", report("a"));
+        outbox.enqueue("sr:b:1", report("b"));
+        files.delete(outbox.due(1).get(0).objectKey());
+        OutboxDelivery delivery = new OutboxDelivery(outbox, this::send, 2, Duration.ZERO, metrics);
+
+        assertThat(delivery.deliverDue()).as("the other report").isEqualTo(1);
+        assertThat(row("state || ' ' || attempts || ' ' || last_error", "sr:a:1"))
+                .startsWith("pending 1 the report's object '").endsWith("' is missing from the outbox's store "
+                        + "(deleted outside osteonode?): it cannot be sent");
+        assertThat(delivery.deliverDue()).isZero();
+        assertThat(row("state || ' ' || attempts", "sr:a:1")).isEqualTo("dead 2");
+        assertThat(delivery.deliverDue()).as("not claimed again").isZero();
+        assertThat(offered).as("only the report that was there").hasSize(1);
+        assertThat(filesIn("scratch")).isEmpty();
+    }
+
+    @Test
+    void aReportWhoseObjectWasAlteredAtRestIsNotSentAndFailsAsCorrupt() throws Exception {
+        outbox.enqueue("sr:a:1", report("a"));
+        Files.writeString(temp.resolve("outbox").resolve(outbox.due(1).get(0).objectKey()), "b");
+
+        assertThat(delivery(3).deliverDue()).isZero();
+
+        assertThat(offered).isEmpty();
+        assertThat(row("state || ' ' || attempts || ' ' || last_error", "sr:a:1")).startsWith("pending 1 object '")
+                .contains("is corrupt");
+        assertThat(filesIn("scratch")).isEmpty();
     }
 
     @Test
@@ -138,8 +176,9 @@ class OutboxDeliveryTest {
         return Files.writeString(Files.createTempFile(temp, "report-", ".dcm"), content);
     }
 
-    private List<Path> filesInOutbox() throws Exception {
-        try (var files = Files.list(temp.resolve("outbox"))) {
+    /** Every file in the folder, hidden ones included. */
+    private List<Path> filesIn(String dir) throws Exception {
+        try (var files = Files.list(temp.resolve(dir))) {
             return files.toList();
         }
     }
@@ -149,6 +188,17 @@ class OutboxDeliveryTest {
              ResultSet row = connection.createStatement().executeQuery("select " + expression + " from outbox")) {
             row.next();
             return row.getString(1);
+        }
+    }
+
+    private String row(String expression, String itemKey) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             var statement = connection.prepareStatement("select " + expression + " from outbox where item_key = ?")) {
+            statement.setString(1, itemKey);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getString(1);
+            }
         }
     }
 }

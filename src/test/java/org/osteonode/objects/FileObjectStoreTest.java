@@ -56,6 +56,36 @@ class FileObjectStoreTest extends ObjectStoreContract {
     }
 
     @Test
+    void filesAnOlderOsteonodeWroteWithoutRecordsAreAdoptedOnceAndThenReadAsObjects() throws Exception {
+        Path root = temp.resolve("objects");
+        store.put("recorded.dcm", write("r", "kept as it was"));
+        String recordedBefore = Files.readString(root.resolve(".recorded.dcm.sha256"));
+        Files.writeString(root.resolve("3f2a.dcm"), "an older report");
+        Files.createDirectories(root.resolve("nested"));
+        Files.writeString(root.resolve("nested/b.dcm"), "another");
+        Files.writeString(root.resolve(".hidden"), "not an object");
+        assertThatThrownBy(() -> store.get("3f2a.dcm", temp.resolve("out")))
+                .isInstanceOf(ObjectStore.CorruptObjectException.class);
+
+        assertThat(((FileObjectStore) store).adoptUnrecorded()).isEqualTo(2);
+
+        ObjectStore.Stored adopted = store.get("3f2a.dcm", temp.resolve("out"));
+        assertThat(Files.readString(temp.resolve("out"))).isEqualTo("an older report");
+        assertThat(adopted.size()).isEqualTo("an older report".length());
+        assertThat(Files.readString(root.resolve(".3f2a.dcm.sha256"))).isEqualTo(adopted.sha256() + " 15\n");
+        assertThat(store.get("nested/b.dcm", temp.resolve("out")).size()).isEqualTo(7);
+        assertThat(Files.readString(root.resolve(".recorded.dcm.sha256"))).as("a record is never rewritten")
+                .isEqualTo(recordedBefore);
+        assertThat(root.resolve("..hidden.sha256")).as("hidden files are the store's own").doesNotExist();
+        assertThat(((FileObjectStore) store).adoptUnrecorded()).as("nothing left to adopt").isZero();
+        try (Stream<Path> files = Files.list(root)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("no file being written is left")
+                    .containsExactlyInAnyOrder("recorded.dcm", ".recorded.dcm.sha256", "3f2a.dcm", ".3f2a.dcm.sha256",
+                            "nested", ".hidden");
+        }
+    }
+
+    @Test
     void anObjectCutShortAtRestIsRefused() throws Exception {
         store.put("spool/a.dcm", write("a", "abcdef"));
         Files.writeString(temp.resolve("objects/spool/a.dcm"), "abc");

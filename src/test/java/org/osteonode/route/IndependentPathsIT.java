@@ -18,6 +18,7 @@ import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.StorageScp;
 import org.osteonode.labels.BodyPartNormalizer;
+import org.osteonode.objects.FileObjectStore;
 import org.osteonode.observe.Metrics;
 import org.osteonode.report.OsteoporosisReport;
 import org.osteonode.store.Archive;
@@ -98,7 +99,8 @@ class IndependentPathsIT {
                     scored.incrementAndGet();
                     return 0.5;
                 }), studies, workspace, pseudonymizer, PixelDataDecoder.inJava());
-        Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir(), "node-1", Duration.ofMinutes(5));
+        Outbox outbox = new Outbox(database.dataSource(), new FileObjectStore(settings.outboxDir()), "",
+                settings.scratchDir(), "node-1", Duration.ofMinutes(5));
         StudyReporter reporter = new StudyReporter(studies, workspace, outbox, pseudonymizer,
                 new OsteoporosisReport.Algorithm("stuck model", "1", "2.25.1", "test"), 0.5, Duration.ofSeconds(1),
                 Duration.ofDays(1), settings.scratchDir(), "OSTEONODE");
@@ -139,7 +141,7 @@ class IndependentPathsIT {
         // and the study's report, once the model answered, names every image of the study
         Poll.until(Duration.ofSeconds(30), "the study's report in the outbox", () -> outbox.count("pending") == 1);
         AttributeList report = new AttributeList();
-        report.read(outbox.due(1).get(0).file().toFile());
+        report.read(outbox.fetch(outbox.due(1).get(0)).toFile());
         assertThat(referencedInstances(report)).hasSize(OBJECTS).doesNotHaveDuplicates();
     }
     private long count(String sql) throws Exception {
