@@ -12,6 +12,7 @@ import org.osteonode.inference.ModelCard;
 import org.osteonode.inference.OnnxModel;
 import org.osteonode.labels.BodyPart;
 import org.osteonode.labels.BodyPartNormalizer;
+import org.osteonode.objects.FileObjectStore;
 import org.osteonode.pixels.ChildProcessDecoder;
 import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.report.OsteoporosisReport;
@@ -174,7 +175,8 @@ public final class Node implements AutoCloseable {
             Outbox outbox = new Outbox(database.dataSource(), settings.outboxDir(), NODE_ID,
                     Outbox.leaseFor(settings.dicom().timeout()));
             ClinicalStudies studies = new ClinicalStudies(database.dataSource());
-            StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir(), pseudonymizer::workspace);
+            StudyWorkspace workspace = new StudyWorkspace(new FileObjectStore(settings.clinicalDir()), "",
+                    settings.scratchDir(), pseudonymizer::workspace);
             ClinicalPath clinical = new ClinicalPath(new Eligibility(screened,
                     settings.clinical().maxStudyAgeDays(), java.time.Clock.systemDefaultZone()),
                     new BodyPartNormalizer(), scorer, studies, workspace, pseudonymizer,

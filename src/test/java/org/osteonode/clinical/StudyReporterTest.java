@@ -10,6 +10,7 @@ import org.osteonode.deid.Pseudonymizer;
 import org.osteonode.delivery.Outbox;
 import org.osteonode.ingest.InstanceHeader;
 import org.osteonode.labels.BodyPart;
+import org.osteonode.objects.FileObjectStore;
 import org.osteonode.report.OsteoporosisReport;
 import org.osteonode.store.ClinicalStudies;
 import org.osteonode.store.Database;
@@ -62,7 +63,8 @@ class StudyReporterTest {
         otherNode = SharedPostgres.open(name, temp.resolve("node-b"));
         index = new InstanceIndex(database.dataSource(), pseudonymizer);
         // shared by the two nodes here, as the database is
-        workspace = new StudyWorkspace(temp.resolve("clinical"), pseudonymizer::workspace);
+        workspace = new StudyWorkspace(new FileObjectStore(temp.resolve("clinical")), "", temp.resolve("scratch"),
+                pseudonymizer::workspace);
         Files.createDirectories(temp.resolve("scratch"));
         for (int i = 0; i < STUDIES; i++) {
             studyUids.add(SyntheticDicom.newUid());
