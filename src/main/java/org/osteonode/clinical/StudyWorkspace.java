@@ -59,7 +59,8 @@ public final class StudyWorkspace {
         this.scratchDir = scratchDir;
         this.names = names;
         try {
-            Files.createDirectories(scratchDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(scratchDir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + scratchDir, e);
         }
@@ -149,7 +150,8 @@ public final class StudyWorkspace {
                 }
                 images.add(new ScoredImage(new OsteoporosisReport.SourceImage(image.getProperty("sopClassUid"),
                         image.getProperty("sopInstanceUid"), image.getProperty("seriesInstanceUid")),
-                        Double.parseDouble(image.getProperty("score")), BodyPart.valueOf(image.getProperty("bodyPart"))));
+                        Double.parseDouble(image.getProperty("score")),
+                        BodyPart.valueOf(image.getProperty("bodyPart"))));
             }
         } finally {
             Files.deleteIfExists(part);

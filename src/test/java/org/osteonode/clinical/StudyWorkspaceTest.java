@@ -67,7 +67,8 @@ class StudyWorkspaceTest extends StudyWorkspaceContract {
 
     @Test
     void underAPrefixForgetRemovesTheStudysFolderButNotThePrefixes() throws Exception {
-        StudyWorkspace workspace = new StudyWorkspace(store, "workspace/", temp.resolve("scratch"), key -> "named-" + key);
+        StudyWorkspace workspace = new StudyWorkspace(store, "workspace/", temp.resolve("scratch"),
+                key -> "named-" + key);
         SyntheticDicom image = SyntheticDicom.radiograph().size(8, 8);
         workspace.add("study-key", "sop-key", image.attributes(), scored(image, 0.5));
         assertThat(store.list("")).containsExactly("workspace/named-study-key/named-sop-key.image",
