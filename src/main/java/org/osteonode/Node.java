@@ -12,6 +12,7 @@ import org.osteonode.inference.ModelCard;
 import org.osteonode.inference.OnnxModel;
 import org.osteonode.labels.BodyPart;
 import org.osteonode.labels.BodyPartNormalizer;
+import org.osteonode.objects.FileObjectStore;
 import org.osteonode.pixels.ChildProcessDecoder;
 import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.report.OsteoporosisReport;

@@ -38,9 +38,9 @@ import java.util.concurrent.TimeoutException;
  * handled again, as nothing about the image is at fault. (Until issue 14's retry limit exists, a model that never
  * answers keeps its references coming back, as one node's spool keeps the objects.)
  *
- * <p>Known gap (docs/scale-out.md, "Not done yet"): the clinical workspace ({@link StudyWorkspace}) is still this
- * node's, in its data directory. A study whose partition moves to another node is reported from what that node
- * kept: the images scored here before the move are in {@code image_score}, but not in the other node's workspace.
+ * <p>The clinical workspace ({@link StudyWorkspace}) is meant to be in the PHI bucket (under {@code workspace/}), so
+ * that a study whose partition moves to another node is reported with the images scored here before the move;
+ * {@code serve} does not build cluster mode yet (docs/scale-out.md, "Not done yet").
  */
 public final class ClinicalWorker implements ReferenceConsumer.Handler {
     private static final Logger log = LoggerFactory.getLogger(ClinicalWorker.class);

@@ -7,6 +7,7 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TransferSyntax;
 import org.osteonode.labels.BodyPart;
+import org.osteonode.objects.ObjectStore;
 import org.osteonode.report.OsteoporosisReport;
 
 import java.io.BufferedInputStream;
@@ -15,35 +16,53 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 
 /**
  * What the report of a study needs and PostgreSQL must not hold: the patient and study attributes of the
- * study, and the identifiers of each scored image. Identified data, kept under {@code data-dir/clinical/}
- * (owner-only) until the study's report has been queued, in a folder per study and a file per image named not by
- * their pseudonymous keys but by {@code names} of them (a keyed HMAC in its own domain,
- * {@link org.osteonode.deid.Pseudonymizer#workspace}): the workspace cannot be joined to the research archive.
+ * study, and the identifiers of each scored image. Identified data, kept in an {@link ObjectStore} until the study's
+ * report has been queued: a single node's {@code data-dir/clinical/} ({@link org.osteonode.objects.FileObjectStore}),
+ * or, in cluster mode, the PHI bucket under {@code workspace/}, because a study's images may be scored on several
+ * nodes and its report made by any of them (docs/scale-out.md).
+ *
+ * <p>The keys are {@code prefix + name(study) + "/study.dcm"} and {@code prefix + name(study) + "/" + name(image) +
+ * ".image"}, named not by the pseudonymous keys but by {@code names} of them (a keyed HMAC in its own domain, 32 hex
+ * digits: {@link org.osteonode.deid.Pseudonymizer#workspace}): the workspace cannot be joined to the research
+ * archive.
+ *
+ * <p>Objects go through files in {@code scratchDir}, created owner-only and deleted before a method returns: an
+ * object store takes and gives whole files, and these hold identified data.
  */
 public final class StudyWorkspace {
+    private static final String STUDY_HEADER = "study.dcm";
+    private static final String IMAGE_SUFFIX = ".image";
 
-    private final Path dir;
+    private final ObjectStore store;
+    private final String keyPrefix;
+    private final Path scratchDir;
     private final UnaryOperator<String> names;
 
-    public StudyWorkspace(Path dir, UnaryOperator<String> names) {
-        this.dir = dir;
+    /**
+     * @param keyPrefix  {@code ""} or a prefix ending in {@code /} that the store's keys may start with
+     * @param scratchDir a local directory for the files that go to and come from the store
+     */
+    public StudyWorkspace(ObjectStore store, String keyPrefix, Path scratchDir, UnaryOperator<String> names) {
+        this.store = store;
+        this.keyPrefix = keyPrefix;
+        this.scratchDir = scratchDir;
         this.names = names;
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(scratchDir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
+            throw new UncheckedIOException("cannot create " + scratchDir, e);
         }
     }
 
@@ -51,78 +70,97 @@ public final class StudyWorkspace {
     public record ScoredImage(OsteoporosisReport.SourceImage image, double score, BodyPart bodyPart) {
     }
 
-    /** Keeps the study's patient and study attributes (once) and the image's references and score. */
+    /**
+     * Keeps the study's patient and study attributes (once) and the image's references and score.
+     *
+     * <p>Two images of a new study scored at once, on one node or on two, may both find no study header and both
+     * put it: harmless, as both hold the same study's attributes, and the store keeps the last (each put is whole).
+     */
     public void add(String studyKey, String sopInstanceKey, AttributeList header, ScoredImage scored)
             throws IOException, DicomException {
-        Path study = Files.createDirectories(dir.resolve(names.apply(studyKey)));
-        Path studyHeader = study.resolve("study.dcm");
-        if (!Files.exists(studyHeader)) {
-            AttributeList subset = new AttributeList();
-            for (AttributeTag tag : OsteoporosisReport.PATIENT_AND_STUDY) {
-                Attribute attribute = header.get(tag);
-                if (attribute != null) {
-                    subset.put(attribute);
+        String study = studyPrefix(studyKey);
+        String studyHeader = study + STUDY_HEADER;
+        // createTempFile makes the file owner-only (rw-------)
+        Path part = Files.createTempFile(scratchDir, "workspace-", ".part");
+        try {
+            if (!store.exists(studyHeader)) {
+                AttributeList subset = new AttributeList();
+                for (AttributeTag tag : OsteoporosisReport.PATIENT_AND_STUDY) {
+                    Attribute attribute = header.get(tag);
+                    if (attribute != null) {
+                        subset.put(attribute);
+                    }
                 }
+                subset.write(part.toFile(), TransferSyntax.ExplicitVRLittleEndian, false, true);
+                store.put(studyHeader, part);
             }
-            // Each writer has its own temporary file: two images of a new study are often scored at once.
-            Path part = Files.createTempFile(study, "study-", ".part");
-            subset.write(part.toFile(), TransferSyntax.ExplicitVRLittleEndian, false, true);
-            Files.move(part, studyHeader, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Properties image = new Properties();
+            image.setProperty("sopClassUid", scored.image().sopClassUid());
+            image.setProperty("sopInstanceUid", scored.image().sopInstanceUid());
+            image.setProperty("seriesInstanceUid", scored.image().seriesInstanceUid());
+            image.setProperty("score", Double.toString(scored.score()));
+            image.setProperty("bodyPart", scored.bodyPart().name());
+            try (Writer out = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
+                image.store(out, null);
+            }
+            store.put(study + names.apply(sopInstanceKey) + IMAGE_SUFFIX, part);
+        } finally {
+            Files.deleteIfExists(part);
         }
-        Properties image = new Properties();
-        image.setProperty("sopClassUid", scored.image().sopClassUid());
-        image.setProperty("sopInstanceUid", scored.image().sopInstanceUid());
-        image.setProperty("seriesInstanceUid", scored.image().seriesInstanceUid());
-        image.setProperty("score", Double.toString(scored.score()));
-        image.setProperty("bodyPart", scored.bodyPart().name());
-        Path part = Files.createTempFile(study, "image-", ".part");
-        try (Writer out = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
-            image.store(out, null);
-        }
-        Files.move(part, study.resolve(names.apply(sopInstanceKey) + ".image"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Deletes what was kept for a study; returns whether there was anything. */
     public boolean forget(String studyKey) throws IOException {
-        Path study = dir.resolve(names.apply(studyKey));
-        if (!Files.isDirectory(study)) {
-            return false;
-        }
-        try (java.util.stream.Stream<Path> files = Files.walk(study)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
-        return true;
+        return store.deleteAll(studyPrefix(studyKey)) > 0;
     }
 
-    /** The study's patient and study attributes, as the first scored image had them. */
+    /**
+     * The study's patient and study attributes, as the first scored image had them.
+     *
+     * @throws java.nio.file.NoSuchFileException no image of the study was kept
+     */
     public AttributeList studyHeader(String studyKey) throws IOException, DicomException {
-        AttributeList list = new AttributeList();
-        try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(
-                Files.newInputStream(dir.resolve(names.apply(studyKey)).resolve("study.dcm"))),
-                TransferSyntax.ExplicitVRLittleEndian,
-                false)) {
-            list.read(in);
+        Path part = Files.createTempFile(scratchDir, "workspace-", ".part");
+        try {
+            store.get(studyPrefix(studyKey) + STUDY_HEADER, part);
+            AttributeList list = new AttributeList();
+            try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(part)),
+                    TransferSyntax.ExplicitVRLittleEndian, false)) {
+                list.read(in);
+            }
+            return list;
+        } finally {
+            Files.deleteIfExists(part);
         }
-        return list;
     }
 
+    /** The study's scored images, in the order of their SOP Instance UIDs; none for a study never seen. */
     public List<ScoredImage> images(String studyKey) throws IOException {
         List<ScoredImage> images = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve(names.apply(studyKey)), "*.image")) {
-            for (Path file : files) {
+        Path part = Files.createTempFile(scratchDir, "workspace-", ".part");
+        try {
+            for (String key : store.list(studyPrefix(studyKey))) {
+                if (!key.endsWith(IMAGE_SUFFIX)) {
+                    continue;
+                }
+                store.get(key, part);
                 Properties image = new Properties();
-                try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                try (Reader in = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
                     image.load(in);
                 }
                 images.add(new ScoredImage(new OsteoporosisReport.SourceImage(image.getProperty("sopClassUid"),
                         image.getProperty("sopInstanceUid"), image.getProperty("seriesInstanceUid")),
-                        Double.parseDouble(image.getProperty("score")), BodyPart.valueOf(image.getProperty("bodyPart"))));
+                        Double.parseDouble(image.getProperty("score")),
+                        BodyPart.valueOf(image.getProperty("bodyPart"))));
             }
+        } finally {
+            Files.deleteIfExists(part);
         }
-        images.sort(java.util.Comparator.comparing(scored -> scored.image().sopInstanceUid()));
+        images.sort(Comparator.comparing(scored -> scored.image().sopInstanceUid()));
         return images;
+    }
+
+    private String studyPrefix(String studyKey) {
+        return keyPrefix + names.apply(studyKey) + "/";
     }
 }

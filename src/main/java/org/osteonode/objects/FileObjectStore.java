@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,8 +15,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +32,8 @@ import java.util.stream.Stream;
  * new record, which {@link #get} reports as corrupt (never as good) until the put is retried.
  *
  * <p>Directories emptied by {@link #delete} stay: removing them would race with a put creating a file in them.
+ * {@link #deleteAll} removes the directories it empties (a study's, whose objects all go at once), or a node would
+ * keep one empty directory per study for ever; it takes that race, which is rare there and fails loudly (below).
  */
 public final class FileObjectStore implements ObjectStore {
     private static final String RECORD_SUFFIX = ".sha256";
@@ -144,6 +150,37 @@ public final class FileObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * As every store, then removes the directories under {@code prefix} that held the deleted objects, deepest
+     * first, best effort: one that is not empty (a put into it, or a store's file being written) or already gone is
+     * left as it is. A put that has created its directory before the removal and writes into it after fails with an
+     * {@link IOException} ({@link NoSuchFileException}) and nothing is put: its caller's retry (the redelivery of
+     * what it was doing) creates the directory again.
+     */
+    @Override
+    public int deleteAll(String prefix) throws IOException {
+        List<String> keys = list(prefix);
+        for (String key : keys) {
+            delete(key);
+        }
+        // a child sorts after its parent; reversed, every directory comes before the one that holds it
+        SortedSet<Path> directories = new TreeSet<>(Comparator.reverseOrder());
+        for (String key : keys) {
+            for (Path directory = pathOf(key).getParent(); !directory.equals(root)
+                    && (keyOf(directory) + "/").startsWith(prefix); directory = directory.getParent()) {
+                directories.add(directory);
+            }
+        }
+        for (Path directory : directories) {
+            try {
+                Files.delete(directory);
+            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                // best effort: see above
+            }
+        }
+        return keys.size();
+    }
+
     @Override
     public boolean exists(String key) {
         return Files.isRegularFile(pathOf(key));
@@ -161,7 +198,7 @@ public final class FileObjectStore implements ObjectStore {
         try (Stream<Path> files = Files.walk(base)) {
             files.filter(Files::isRegularFile)
                     .filter(file -> !file.getFileName().toString().startsWith("."))
-                    .map(file -> root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/"))
+                    .map(this::keyOf)
                     .filter(key -> key.startsWith(prefix))
                     .forEach(keys::add);
         }
@@ -172,6 +209,10 @@ public final class FileObjectStore implements ObjectStore {
     private Path pathOf(String key) {
         // a checked key has no '..', no leading '/', no hidden segment: it stays under the root
         return root.resolve(ObjectKey.check(key));
+    }
+
+    private String keyOf(Path file) {
+        return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
     }
 
     private static Path recordOf(Path object) {

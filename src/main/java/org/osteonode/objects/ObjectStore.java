@@ -65,6 +65,19 @@ public interface ObjectStore extends Closeable {
      */
     List<String> list(String prefix) throws IOException;
 
+    /**
+     * Deletes every object whose key starts with {@code prefix} (a study's, a folder's: what {@link #list} is meant
+     * for), one {@link #delete} each; returns how many there were. An object put under the prefix meanwhile may
+     * stay.
+     */
+    default int deleteAll(String prefix) throws IOException {
+        List<String> keys = list(prefix);
+        for (String key : keys) {
+            delete(key);
+        }
+        return keys.size();
+    }
+
     /** The SHA-256 (lower-case hex) a {@link #put} of {@code file} records: for keys that name their content. */
     static String sha256(Path file) throws IOException {
         return Transfers.hex(Transfers.sha256(file));

@@ -88,6 +88,10 @@ class ClinicalWorkerIT {
         assertThat(cluster.count("select count(*) from image_skip")).isZero();
         assertThat(cluster.flags(sopKey)).as("clinical done, research not yet").containsExactly(false, true);
         assertThat(metrics.count("osteonode.clinical.scored")).isEqualTo(1.0);
+        assertThat(new StudyWorkspace(phi, "workspace/", temp.resolve("scratch"), pseudonymizer::workspace)
+                .images(pseudonymizer.uid(image.studyInstanceUid())))
+                .as("kept in the PHI bucket, where any node's report finds it")
+                .extracting(scored -> scored.image().sopInstanceUid()).containsExactly(image.sopInstanceUid());
         assertThat(phi.exists(reference.objectKey())).as("kept for the research path").isTrue();
         assertThat(cluster.workFiles()).as("the local copy is gone").isEmpty();
 
@@ -109,7 +113,8 @@ class ClinicalWorkerIT {
         worker(PixelDataDecoder.inJava()).handle(reference, POSITION);
 
         assertThat(phi.exists(reference.objectKey())).as("both paths done: the PHI object is deleted").isFalse();
-        assertThat(phi.list("")).isEmpty();
+        assertThat(phi.list("")).as("only the workspace's study header and image, kept for the report")
+                .hasSize(2).allMatch(key -> key.startsWith("workspace/"));
         String sopKey = pseudonymizer.uid(image.sopInstanceUid());
         assertThat(cluster.flags(sopKey)).containsExactly(true, true);
 
@@ -249,9 +254,10 @@ class ClinicalWorkerIT {
         return frame -> CompletableFuture.completedFuture(SCORE);
     }
 
-    /** As one node builds it (IndependentPathsIT), with the default body parts. */
+    /** As one node builds it (IndependentPathsIT), with the default body parts; its workspace in the PHI bucket. */
     private ClinicalPath clinicalPath(PixelDataDecoder decoder, ClinicalStudies studies, ImageScorer scorer) {
-        StudyWorkspace workspace = new StudyWorkspace(temp.resolve("clinical"), pseudonymizer::workspace);
+        StudyWorkspace workspace = new StudyWorkspace(phi, "workspace/", temp.resolve("scratch"),
+                pseudonymizer::workspace);
         return new ClinicalPath(new Eligibility(Eligibility.screened(Set.of("LSPINE", "TSPINE", "PELVIS", "HIP")), 0,
                 Clock.systemDefaultZone()), new BodyPartNormalizer(), scorer, studies, workspace, pseudonymizer, decoder);
     }

@@ -63,7 +63,8 @@ class StudyReporterTest {
         otherNode = SharedPostgres.open(name, temp.resolve("node-b"));
         index = new InstanceIndex(database.dataSource(), pseudonymizer);
         // shared by the two nodes here, as the database is
-        workspace = new StudyWorkspace(temp.resolve("clinical"), pseudonymizer::workspace);
+        workspace = new StudyWorkspace(new FileObjectStore(temp.resolve("clinical")), "", temp.resolve("scratch"),
+                pseudonymizer::workspace);
         Files.createDirectories(temp.resolve("scratch"));
         for (int i = 0; i < STUDIES; i++) {
             studyUids.add(SyntheticDicom.newUid());

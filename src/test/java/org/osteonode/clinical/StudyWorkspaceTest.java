@@ -1,85 +1,81 @@
 package org.osteonode.clinical;
 
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.objects.FileObjectStore;
+import org.osteonode.objects.ObjectStore;
 import org.osteonode.testing.ReferencePseudonyms;
-import org.junit.jupiter.api.io.TempDir;
-import org.osteonode.labels.BodyPart;
-import org.osteonode.report.OsteoporosisReport;
 import org.osteonode.testing.SyntheticDicom;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class StudyWorkspaceTest {
-    @TempDir
-    Path temp;
+/** The workspace of a single node: a {@link FileObjectStore} in {@code data-dir/clinical/}, keys without a prefix. */
+class StudyWorkspaceTest extends StudyWorkspaceContract {
+    private static final byte[] SECRET = "a site secret of at least thirty-two bytes".getBytes(StandardCharsets.UTF_8);
 
-    @RepeatedTest(5)
-    void imagesOfANewStudyScoredAtOnceAreAllKept() throws Exception {
-        StudyWorkspace workspace = new StudyWorkspace(temp.resolve("clinical"), key -> "named-" + key);
-        String study = SyntheticDicom.newUid();
-        int images = 8;
-        ExecutorService workers = Executors.newFixedThreadPool(images);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> added = new ArrayList<>();
-        for (int i = 0; i < images; i++) {
-            SyntheticDicom image = SyntheticDicom.radiograph().study(study).instance(i + 1).size(8, 8);
-            double score = i / 10.0;
-            added.add(workers.submit(() -> {
-                start.await();
-                workspace.add("study-key", "sop-key-" + image.sopInstanceUid(), image.attributes(),
-                        new StudyWorkspace.ScoredImage(new OsteoporosisReport.SourceImage("1.2.840.10008.5.1.4.1.1.1.1",
-                                image.sopInstanceUid(), "1.2.3"), score, BodyPart.LSPINE));
-                return null;
-            }));
-        }
-        start.countDown();
-        for (Future<?> each : added) {
-            each.get();
-        }
-        workers.shutdown();
+    @Override
+    ObjectStore newStore() {
+        return new FileObjectStore(clinical());
+    }
 
-        assertThat(workspace.images("study-key")).hasSize(images);
-        assertThat(workspace.studyHeader("study-key").get(com.pixelmed.dicom.TagFromName.StudyInstanceUID)
-                .getSingleStringValueOrEmptyString()).isEqualTo(study);
-        try (var files = Files.list(temp.resolve("clinical/named-study-key"))) {
-            assertThat(files.filter(f -> f.toString().endsWith(".part"))).as("no temporary file left").isEmpty();
-        }
+    @Override
+    String keyPrefix() {
+        return "";
+    }
+
+    private Path clinical() {
+        return temp.resolve("clinical");
     }
 
     @Test
-    void folderAndFilesAreNamedByTheWorkspaceNamesNotByTheKeys() throws Exception {
-        ReferencePseudonyms reference = new ReferencePseudonyms(
-                "a site secret of at least thirty-two bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Pseudonymizer pseudonymizer = new Pseudonymizer(
-                "a site secret of at least thirty-two bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        StudyWorkspace workspace = new StudyWorkspace(temp.resolve("clinical"), pseudonymizer::workspace);
+    void objectsAreNamedByTheWorkspaceNamesNotByTheKeys() throws Exception {
+        ReferencePseudonyms reference = new ReferencePseudonyms(SECRET);
+        Pseudonymizer pseudonymizer = new Pseudonymizer(SECRET);
+        StudyWorkspace workspace = new StudyWorkspace(store, "", temp.resolve("scratch"), pseudonymizer::workspace);
         SyntheticDicom image = SyntheticDicom.radiograph().size(8, 8);
         String studyKey = pseudonymizer.uid(image.studyInstanceUid());
         String sopKey = pseudonymizer.uid(image.sopInstanceUid());
 
-        workspace.add(studyKey, sopKey, image.attributes(), new StudyWorkspace.ScoredImage(
-                new OsteoporosisReport.SourceImage("1.2.840.10008.5.1.4.1.1.1.1", image.sopInstanceUid(), "1.2.3"),
-                0.5, BodyPart.LSPINE));
+        workspace.add(studyKey, sopKey, image.attributes(), scored(image, 0.5));
 
-        Path folder = temp.resolve("clinical").resolve(reference.workspace(studyKey));
-        assertThat(folder).isDirectory();
-        assertThat(folder.resolve(reference.workspace(sopKey) + ".image")).exists();
-        try (var names = Files.walk(temp.resolve("clinical"))) {
+        assertThat(store.list("")).containsExactly(
+                reference.workspace(studyKey) + "/" + reference.workspace(sopKey) + ".image",
+                reference.workspace(studyKey) + "/study.dcm");
+        try (var names = Files.walk(clinical())) {
             assertThat(names.map(p -> p.getFileName().toString()))
-                    .as("no research key names anything in the workspace")
+                    .as("no research key names anything in the workspace, the store's own files included")
                     .noneMatch(name -> name.contains(studyKey) || name.contains(sopKey));
         }
         assertThat(workspace.images(studyKey)).hasSize(1);
+    }
+
+    @Test
+    void afterForgetTheStudysFolderIsGoneSoThatANodeDoesNotKeepOnePerStudy() throws Exception {
+        StudyWorkspace workspace = node("a");
+        SyntheticDicom image = SyntheticDicom.radiograph().size(8, 8);
+        workspace.add("study-key", "sop-key", image.attributes(), scored(image, 0.5));
+        assertThat(clinical().resolve("named-study-key")).isDirectory();
+
+        workspace.forget("study-key");
+
+        assertThat(clinical()).as("the store's directory stays, empty").isEmptyDirectory();
+    }
+
+    @Test
+    void underAPrefixForgetRemovesTheStudysFolderButNotThePrefixes() throws Exception {
+        StudyWorkspace workspace = new StudyWorkspace(store, "workspace/", temp.resolve("scratch"),
+                key -> "named-" + key);
+        SyntheticDicom image = SyntheticDicom.radiograph().size(8, 8);
+        workspace.add("study-key", "sop-key", image.attributes(), scored(image, 0.5));
+        assertThat(store.list("")).containsExactly("workspace/named-study-key/named-sop-key.image",
+                "workspace/named-study-key/study.dcm");
+
+        workspace.forget("study-key");
+
+        assertThat(clinical().resolve("workspace")).isEmptyDirectory();
     }
 }

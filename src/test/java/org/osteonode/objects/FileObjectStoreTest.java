@@ -45,6 +45,34 @@ class FileObjectStoreTest extends ObjectStoreContract {
     }
 
     @Test
+    void deleteAllRemovesTheDirectoriesItEmptiedButNotTheOnesAboveThePrefix() throws Exception {
+        Path file = write("small", "s");
+        store.put("workspace/s1/study.dcm", file);
+        store.put("workspace/s1/deeper/i2.image", file);
+        store.put("workspace/s2/study.dcm", file);
+        Path root = temp.resolve("objects");
+
+        store.deleteAll("workspace/s1/");
+
+        assertThat(root.resolve("workspace/s1")).doesNotExist();
+        assertThat(root.resolve("workspace/s2/study.dcm")).exists();
+
+        store.deleteAll("workspace/s2/");
+
+        assertThat(root.resolve("workspace")).as("above the prefix: not the deleteAll's to remove").isEmptyDirectory();
+    }
+
+    @Test
+    void aDirectoryThatIsNotEmptyAfterDeleteAllStaysWithoutAnError() throws Exception {
+        store.put("workspace/s1/study.dcm", write("small", "s"));
+        Path being = Files.createFile(temp.resolve("objects/workspace/s1/.i1.image.123.part"));
+
+        assertThat(store.deleteAll("workspace/s1/")).isEqualTo(1);
+
+        assertThat(being).as("a put's file being written, which deleteAll leaves to it").exists();
+    }
+
+    @Test
     void anObjectWhoseRecordIsLostIsRefusedNotTrusted() throws Exception {
         store.put("spool/a.dcm", write("a", "abc"));
         Files.delete(temp.resolve("objects/spool/.a.dcm.sha256"));

@@ -119,6 +119,21 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void deleteAllRemovesEveryObjectUnderThePrefixAndNothingElse() throws Exception {
+        Path file = write("small", "s");
+        store.put("workspace/s1/study.dcm", file);
+        store.put("workspace/s1/i1.image", file);
+        store.put("workspace/s1/deeper/i2.image", file);
+        store.put("workspace/s10/study.dcm", file);
+        store.put("workspace/s2/study.dcm", file);
+
+        assertThat(store.deleteAll("workspace/s1/")).isEqualTo(3);
+
+        assertThat(store.list("")).containsExactly("workspace/s10/study.dcm", "workspace/s2/study.dcm");
+        assertThat(store.deleteAll("workspace/s1/")).as("nothing left to delete is not an error").isZero();
+    }
+
+    @Test
     void aKeyWithNoObjectIsNoSuchFileAndTheTargetIsNotTouched() throws Exception {
         Path target = write("target", "was here before");
 

@@ -9,6 +9,7 @@ import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.clinical.Eligibility;
 import org.osteonode.clinical.StudyReporter;
 import org.osteonode.clinical.StudyWorkspace;
+import org.osteonode.objects.FileObjectStore;
 import org.osteonode.config.Settings;
 import org.osteonode.config.SettingsLoader;
 import org.osteonode.deid.Pseudonymizer;
@@ -93,7 +94,8 @@ class IndependentPathsIT {
         Quarantine quarantine = new Quarantine(settings.quarantineDir(), metrics);
         database = SharedPostgres.freshDatabase(temp.resolve("db"));
         ClinicalStudies studies = new ClinicalStudies(database.dataSource());
-        StudyWorkspace workspace = new StudyWorkspace(settings.clinicalDir(), pseudonymizer::workspace);
+        StudyWorkspace workspace = new StudyWorkspace(new FileObjectStore(settings.clinicalDir()), "",
+                settings.scratchDir(), pseudonymizer::workspace);
         ClinicalPath clinical = new ClinicalPath(new Eligibility(Eligibility.screened(settings.clinical().bodyParts()), 0, java.time.Clock.systemDefaultZone()),
                 new BodyPartNormalizer(), frame -> modelAnswers.thenApply(answered -> {
                     scored.incrementAndGet();
