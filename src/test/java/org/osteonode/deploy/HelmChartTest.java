@@ -341,6 +341,15 @@ class HelmChartTest {
     }
 
     @Test
+    void inClusterModeADrainStopsOneReplicaAtATime() {
+        Map<String, Object> budget = map(cluster.one("PodDisruptionBudget"), "spec");
+        assertThat(budget).containsEntry("maxUnavailable", 1);
+        assertThat(map(map(budget, "selector"), "matchLabels")).containsEntry("app.kubernetes.io/name", "osteonode")
+                .containsEntry("app.kubernetes.io/instance", "test");
+        assertThat(defaults.all("PodDisruptionBudget")).as("one replica: a budget would block every drain").isEmpty();
+    }
+
+    @Test
     void withoutClusterModeNoClusterSettingIsWrittenForANodeThatPredatesItRefusesUnknownKeys() {
         for (Manifests single : List.of(defaults, tls, gpu)) {
             assertThat(single.properties()).doesNotContain("osteonode.cluster");
