@@ -29,12 +29,14 @@ class HelmChartTest {
     private static Manifests defaults;
     private static Manifests tls;
     private static Manifests gpu;
+    private static Manifests cluster;
 
     @BeforeAll
     static void render() {
         defaults = render(UnaryOperator.identity());
         tls = render(template -> template.withValuesFile(CHART.resolve("ci/tls-values.yaml")));
         gpu = render(template -> template.withValuesFile(CHART.resolve("ci/gpu-values.yaml")));
+        cluster = renderCluster(UnaryOperator.identity());
     }
 
     @Test
@@ -47,7 +49,7 @@ class HelmChartTest {
 
     @Test
     void thePodRunsAsTheImagesUserWithoutRootPrivilegesOrCapabilitiesOnAReadOnlyRoot() {
-        for (Manifests manifests : List.of(defaults, tls, gpu)) {
+        for (Manifests manifests : List.of(defaults, tls, gpu, cluster)) {
             Map<String, Object> pod = manifests.podSpec();
             Map<String, Object> podSecurity = map(pod, "securityContext");
             assertThat(podSecurity).containsEntry("runAsNonRoot", true).containsEntry("runAsUser", 10001)
@@ -268,6 +270,136 @@ class HelmChartTest {
     void theStatefulSetGivesOpenAssociationsTimeToFinishBeforeKubernetesKillsTheNode() {
         assertThat(defaults.podSpec()).containsEntry("terminationGracePeriodSeconds", 90);
         assertThat(defaults.properties()).contains("osteonode.shutdown.grace-seconds=30\n");
+    }
+
+    @Test
+    void inClusterModeEveryReplicaHasItsOwnDataClaimWhichOutlivesAScaleDown() {
+        Map<String, Object> spec = map(cluster.statefulSet(), "spec");
+        assertThat(spec).containsEntry("replicas", 3);
+        List<Object> claims = list(spec, "volumeClaimTemplates");
+        assertThat(claims).hasSize(1);
+        assertThat(map(map(claims.get(0)), "metadata")).containsEntry("name", "data");
+        assertThat(cluster.mountPath("data")).isEqualTo("/var/lib/osteonode");
+        assertThat(cluster.volume("data")).as("no volume shared by the replicas' pods").isNull();
+        assertThat(cluster.podSpec().get("volumes")).asString().doesNotContain("persistentVolumeClaim");
+        assertThat(map(spec, "persistentVolumeClaimRetentionPolicy")).containsEntry("whenScaled", "Retain")
+                .containsEntry("whenDeleted", "Retain");
+    }
+
+    @Test
+    void inClusterModeTheConfigurationNamesKafkaAndBothBucketsAndTheSharedDatabase() {
+        assertThat(cluster.properties()).contains(
+                "osteonode.cluster.enabled=true\n",
+                "osteonode.cluster.kafka.bootstrap-servers=kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-2.kafka:9092\n",
+                "osteonode.cluster.kafka.topic=osteonode.objects\n",
+                "osteonode.cluster.kafka.client-properties-file=/etc/osteonode/kafka/client.properties\n",
+                "osteonode.cluster.s3.endpoint=https://minio.storage:9000\n",
+                "osteonode.cluster.s3.region=us-east-1\n",
+                "osteonode.cluster.s3.phi-bucket=osteonode-phi\n",
+                "osteonode.cluster.s3.deid-bucket=osteonode-deid\n",
+                "osteonode.cluster.s3.server-side-encryption=true\n",
+                "osteonode.db.url=jdbc:postgresql://db.example.org:5432/osteonode\n");
+        assertThat(cluster.mount("kafka-client")).containsEntry("mountPath", "/etc/osteonode/kafka")
+                .containsEntry("readOnly", true).doesNotContainKey("subPath");
+        assertThat(map(cluster.volume("kafka-client"), "secret")).containsEntry("secretName", "osteonode-kafka-client")
+                .containsEntry("defaultMode", OWNER_AND_GROUP_READ);
+    }
+
+    @Test
+    void theS3KeysComeFromTheirSecretNeverFromTheConfigMap() {
+        Map<String, String> keys = Map.of("OSTEONODE_CLUSTER_S3_ACCESS_KEY_ID", "access-key-id",
+                "OSTEONODE_CLUSTER_S3_SECRET_ACCESS_KEY", "secret-access-key");
+        keys.forEach((variable, key) -> assertThat(map(map(cluster.envEntry(variable), "valueFrom"), "secretKeyRef"))
+                .as(variable).containsEntry("name", "osteonode-s3").containsEntry("key", key));
+        assertThat(map(cluster.one("ConfigMap"), "data").toString()).doesNotContain("access-key", "secret-access");
+        assertThat(cluster.all("Secret")).as("every Secret exists beforehand").isEmpty();
+    }
+
+    @Test
+    void allReplicasMountTheOneSiteSecret() {
+        assertThat(cluster.all("StatefulSet")).hasSize(1);
+        assertThat(map(cluster.volume("site-secret"), "secret")).containsEntry("secretName", "osteonode-site-secret");
+        assertThat(cluster.properties()).contains("osteonode.deid.secret-file=/etc/osteonode/site-secret/secret.key");
+
+        Manifests made = renderCluster(template -> template.set("siteSecret.existingSecret", "")
+                .set("siteSecret.value", "0123456789abcdef0123456789abcdef"));
+        assertThat(made.all("Secret")).hasSize(1);
+        assertThat(map(made.volume("site-secret"), "secret")).containsEntry("secretName", "test-osteonode-site-secret");
+    }
+
+    @Test
+    void inClusterModeThePodMayReachKafkaAndS3AndReplicasAreSpreadOverMachines() {
+        assertThat(cidrs(list(cluster.egressRuleFor(9092), "to"))).containsExactly("10.50.0.0/24");
+        assertThat(cidrs(list(cluster.egressRuleFor(9000), "to"))).containsExactly("10.60.0.0/24");
+        assertThat(cluster.egressPorts()).containsExactly(53, 53, 104, 5432, 9092, 9000);
+
+        Map<String, Object> antiAffinity = map(map(cluster.podSpec(), "affinity"), "podAntiAffinity");
+        Map<String, Object> term = map(map(list(antiAffinity, "preferredDuringSchedulingIgnoredDuringExecution")
+                .get(0)), "podAffinityTerm");
+        assertThat(term).containsEntry("topologyKey", "kubernetes.io/hostname");
+        assertThat(map(map(term, "labelSelector"), "matchLabels")).containsEntry("app.kubernetes.io/instance", "test");
+    }
+
+    @Test
+    void inClusterModeADrainStopsOneReplicaAtATime() {
+        Map<String, Object> budget = map(cluster.one("PodDisruptionBudget"), "spec");
+        assertThat(budget).containsEntry("maxUnavailable", 1);
+        assertThat(map(map(budget, "selector"), "matchLabels")).containsEntry("app.kubernetes.io/name", "osteonode")
+                .containsEntry("app.kubernetes.io/instance", "test");
+        assertThat(defaults.all("PodDisruptionBudget")).as("one replica: a budget would block every drain").isEmpty();
+    }
+
+    @Test
+    void withoutClusterModeNoClusterSettingIsWrittenForANodeThatPredatesItRefusesUnknownKeys() {
+        for (Manifests single : List.of(defaults, tls, gpu)) {
+            assertThat(single.properties()).doesNotContain("osteonode.cluster");
+            assertThat(single.envEntry("OSTEONODE_CLUSTER_S3_SECRET_ACCESS_KEY")).isNull();
+            assertThat(single.volume("kafka-client")).isNull();
+            assertThat(map(single.statefulSet(), "spec")).doesNotContainKey("persistentVolumeClaimRetentionPolicy");
+            assertThat(single.podSpec()).doesNotContainKey("affinity");
+        }
+    }
+
+    @Test
+    void withoutClusterModeASecondReplicaIsRefused() {
+        assertThatThrownBy(() -> render(template -> template.set("replicaCount", 2)))
+                .hasMessageContaining("replicaCount is 2 but cluster.enabled is false");
+        assertThatThrownBy(() -> renderCluster(template -> template.set("cluster.enabled", false)))
+                .hasMessageContaining("replicaCount is 3 but cluster.enabled is false");
+        assertThatThrownBy(() -> render(template -> template.set("replicaCount", 0)))
+                .hasMessageContaining("at least 1");
+    }
+
+    @Test
+    void clusterModeWithTheEmbeddedDatabaseIsRefused() {
+        assertThatThrownBy(() -> renderCluster(template -> template.set("database.url", "")))
+                .hasMessageContaining("cluster.enabled needs an external PostgreSQL");
+    }
+
+    @Test
+    void clusterModeWithoutWhatEveryReplicaMustShareIsRefusedWithWhatToSet() {
+        assertThatThrownBy(() -> renderCluster(template -> template.set("cluster.kafka.bootstrapServers", "")))
+                .hasMessageContaining("cluster.kafka.bootstrapServers");
+        assertThatThrownBy(() -> renderCluster(template -> template.set("cluster.s3.phiBucket", "")))
+                .hasMessageContaining("cluster.s3.phiBucket");
+        assertThatThrownBy(() -> renderCluster(template -> template.set("cluster.s3.deidBucket", "")))
+                .hasMessageContaining("cluster.s3.deidBucket");
+        assertThatThrownBy(() -> renderCluster(template -> template.set("cluster.s3.deidBucket", "osteonode-phi")))
+                .hasMessageContaining("the same bucket");
+        assertThatThrownBy(() -> renderCluster(template -> template.set("cluster.s3.existingSecret", "")))
+                .hasMessageContaining("cluster.s3.existingSecret");
+        assertThatThrownBy(() -> renderCluster(template -> template.set("siteSecret.existingSecret", "")))
+                .hasMessageContaining("one site Secret for every replica");
+        assertThatThrownBy(() -> renderCluster(template -> template.set("networkPolicy.kafka.cidrs", "null")))
+                .hasMessageContaining("networkPolicy.kafka.cidrs");
+        assertThatThrownBy(() -> renderCluster(template -> template.set("networkPolicy.s3.cidrs", "null")))
+                .hasMessageContaining("networkPolicy.s3.cidrs");
+        assertThatThrownBy(() -> renderCluster(template -> template.set("config.osteonode\\.cluster\\.s3\\.region",
+                "eu-west-1"))).hasMessageContaining("config.osteonode.cluster.s3.region");
+    }
+
+    private static Manifests renderCluster(UnaryOperator<TemplateCommand> values) {
+        return render(template -> values.apply(template.withValuesFile(CHART.resolve("ci/cluster-values.yaml"))));
     }
 
     private static Manifests render(UnaryOperator<TemplateCommand> values) {

@@ -27,7 +27,9 @@ class YamlLintTest {
     void thePlainYamlFilesPassYamllintStrictly() throws Exception {
         List<String> files = plainYamlFiles();
         assertThat(files).contains("charts/osteonode/Chart.yaml", "charts/osteonode/values.yaml",
-                "charts/osteonode/ci/tls-values.yaml", "charts/osteonode/ci/gpu-values.yaml", ".yamllint.yaml");
+                "charts/osteonode/ci/tls-values.yaml", "charts/osteonode/ci/gpu-values.yaml",
+                "charts/osteonode/ci/cluster-values.yaml", "docker/compose.yaml", "docker/compose.cluster.yaml",
+                ".yamllint.yaml");
 
         Run run = yamllint(files, null);
 
