@@ -156,6 +156,15 @@ public final class Node implements AutoCloseable {
     }
 
     public static Node start(Settings settings) throws Exception {
+        return start(settings, scorer -> scorer);
+    }
+
+    /**
+     * As {@link #start(Settings)}, with the clinical path's scorer wrapped: for {@code bench/scale}, whose stand-in
+     * for a GPU host adds a fixed wait to each image's score. Not reachable from the configuration.
+     */
+    public static Node start(Settings settings, java.util.function.UnaryOperator<org.osteonode.clinical.ImageScorer>
+            scorerWrapper) throws Exception {
         // Checked before anything starts: a misspelt body part stops start-up naming its key.
         Set<BodyPart> screened = Eligibility.screened(settings.clinical().bodyParts());
         Metrics metrics = new Metrics();
@@ -202,7 +211,7 @@ public final class Node implements AutoCloseable {
                     settings.scratchDir(), pseudonymizer::workspace);
             ClinicalPath clinical = new ClinicalPath(new Eligibility(screened,
                     settings.clinical().maxStudyAgeDays(), java.time.Clock.systemDefaultZone()),
-                    new BodyPartNormalizer(), scorer, studies, workspace, pseudonymizer,
+                    new BodyPartNormalizer(), scorerWrapper.apply(scorer), studies, workspace, pseudonymizer,
                     pixelDecoder(settings));
             ModelCard card = model.card();
             StudyReporter reporter = new StudyReporter(studies, workspace, outbox, pseudonymizer,
