@@ -286,19 +286,22 @@ public final class Node implements AutoCloseable {
         Map<String, Object> client = Map.copyOf(cluster.clientProperties());
         ReferencePublisher publisher = new ReferencePublisher(cluster.bootstrapServers(), cluster.topic(),
                 "osteonode-" + NODE_ID, PUBLISH_TIMEOUT, client);
-        Relay relay = new Relay(spool, quarantine, phi, publisher::publish, pseudonymizer, clinical::classify);
+        Relay relay = new Relay(spool, quarantine, phi, publisher::publish, pseudonymizer, clinical::classify,
+                index::ensureRecorded);
         Path work = settings.dataDir().resolve("work");
         ResearchWorker researchWorker = new ResearchWorker(phi, deidentified, work, index, research, archive, labels,
                 quarantine, metrics);
-        ClinicalWorker clinicalWorker = new ClinicalWorker(phi, work, index, clinical, metrics);
+        ClinicalWorker clinicalWorker = new ClinicalWorker(phi, work, index, clinical, quarantine, metrics);
         List<ReferenceConsumer> consumers = new ArrayList<>();
         for (int i = 0; i < settings.pipeline().researchWorkers(); i++) {
             consumers.add(new ReferenceConsumer(cluster.bootstrapServers(), cluster.topic(), "research",
-                    researchWorker, DatabaseUnavailableException.class::isInstance, CONSUMER_BACK_OFF, client));
+                    researchWorker, DatabaseUnavailableException.class::isInstance, CONSUMER_BACK_OFF,
+                    settings.pipeline().maxAttempts(), client));
         }
         for (int i = 0; i < settings.pipeline().clinicalWorkers(); i++) {
             consumers.add(new ReferenceConsumer(cluster.bootstrapServers(), cluster.topic(), "clinical",
-                    clinicalWorker, DatabaseUnavailableException.class::isInstance, CONSUMER_BACK_OFF, client));
+                    clinicalWorker, DatabaseUnavailableException.class::isInstance, CONSUMER_BACK_OFF,
+                    settings.pipeline().maxAttempts(), client));
         }
         return new ClusterPipeline(relay, publisher, consumers);
     }
@@ -318,7 +321,7 @@ public final class Node implements AutoCloseable {
         return files;
     }
 
-    private static S3ObjectStore.Settings bucket(Settings.Cluster cluster, String bucket) {
+    public static S3ObjectStore.Settings bucket(Settings.Cluster cluster, String bucket) {
         return S3ObjectStore.Settings.of(cluster.s3Endpoint().orElse(null), cluster.s3Region(), bucket,
                 cluster.accessKeyId(), cluster.secretAccessKey()).withServerSideEncryption(cluster.serverSideEncryption());
     }

@@ -84,18 +84,9 @@ class ClusterIT {
     }
 
     private static NodeProcess clusterNode(Path dataDir) {
-        return new NodeProcess(dataDir)
-                .with("osteonode.db.url", database.jdbcUrl("postgres"))
-                .with("osteonode.db.user", database.user())
-                .with("osteonode.db.password", database.password())
-                .with("osteonode.deid.secret-file", temp.resolve("secret.key").toString())
-                .with("osteonode.cluster.enabled", "true")
-                .with("osteonode.cluster.kafka.bootstrap-servers", kafka.bootstrapServers())
-                .with("osteonode.cluster.s3.endpoint", s3.uri().toString())
-                .with("osteonode.cluster.s3.phi-bucket", "phi")
-                .with("osteonode.cluster.s3.deid-bucket", "deid")
-                .with("osteonode.cluster.s3.access-key-id", S3Endpoint.ACCESS_KEY)
-                .with("osteonode.cluster.s3.secret-access-key", S3Endpoint.SECRET_KEY)
+        NodeProcess node = new NodeProcess(dataDir);
+        clusterSettings().forEach(node::with);
+        return node
                 .with("osteonode.research.workers", "2")
                 .with("osteonode.clinical.workers", "2")
                 .with("osteonode.pacs.host", "localhost")
@@ -107,6 +98,23 @@ class ClusterIT {
                 // the outbox lease is five of these: a dead sender's report is taken over after 25 s
                 .with("osteonode.dicom.timeout-seconds", "5")
                 .with("osteonode.outbox.retry-delay-seconds", "1");
+    }
+
+    /** What every node of the cluster shares, and what a command on any of them needs. */
+    private static Map<String, String> clusterSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("osteonode.db.url", database.jdbcUrl("postgres"));
+        settings.put("osteonode.db.user", database.user());
+        settings.put("osteonode.db.password", database.password());
+        settings.put("osteonode.deid.secret-file", temp.resolve("secret.key").toString());
+        settings.put("osteonode.cluster.enabled", "true");
+        settings.put("osteonode.cluster.kafka.bootstrap-servers", kafka.bootstrapServers());
+        settings.put("osteonode.cluster.s3.endpoint", s3.uri().toString());
+        settings.put("osteonode.cluster.s3.phi-bucket", "phi");
+        settings.put("osteonode.cluster.s3.deid-bucket", "deid");
+        settings.put("osteonode.cluster.s3.access-key-id", S3Endpoint.ACCESS_KEY);
+        settings.put("osteonode.cluster.s3.secret-access-key", S3Endpoint.SECRET_KEY);
+        return settings;
     }
 
     /** haproxy in TCP mode, round robin over the nodes' DICOM ports, each checked on its /health. */
@@ -243,7 +251,17 @@ class ClusterIT {
         }
         assertThat(lag("research")).as("research consumer lag").isZero();
         assertThat(lag("clinical")).as("clinical consumer lag").isZero();
-        System.out.printf("ClusterIT: node 1 had %d objects in its spool when killed%n", inFirstSpool);
+
+        // The data steward exports from any node: what the others de-identified comes from the bucket.
+        Path export = temp.resolve("export");
+        String output = NodeProcess.command(nodes.get(2).dataDir(), clusterSettings(), "export", "--out",
+                export.toString(), "--seed", "1");
+        assertThat(Files.readAllLines(export.resolve("labels.csv"))).as(output).hasSize(1 + objects);
+        try (var images = Files.walk(export.resolve("images"))) {
+            assertThat(images.filter(file -> file.toString().endsWith(".dcm"))).hasSize(objects);
+        }
+        System.out.printf("ClusterIT: node 1 had %d objects in its spool when killed; export: %s%n", inFirstSpool,
+                output.lines().filter(line -> line.startsWith("fetched")).findFirst().orElse("?"));
     }
 
     /** Each study's images on different associations, the associations in parallel through the balancer. */

@@ -11,6 +11,10 @@ import org.osteonode.export.Splits;
 import org.osteonode.export.TrainingSetExport;
 import org.osteonode.labels.BodyPart;
 import org.osteonode.labels.ProxyLabels;
+import org.osteonode.Node;
+import org.osteonode.objects.ObjectStore;
+import org.osteonode.objects.S3ObjectStore;
+import org.osteonode.store.Archive;
 import org.osteonode.pixels.ChildProcessDecoder;
 import org.osteonode.pixels.PixelDataDecoder;
 import org.osteonode.research.ResearchScope;
@@ -174,6 +178,9 @@ final class ExportCommand implements Callable<Integer> {
                 printDryRun(stdout, rows, outcomes, splits, risk, suppressed);
                 return 0;
             }
+            if (settings.cluster().enabled()) {
+                stdout.printf("fetched from the de-identified bucket: %d%n", fetchFromBucket(settings, rows));
+            }
             Progress progress = new Progress(System.err, rows.size(), "images");
             TrainingSetExport.Written written = new TrainingSetExport(settings.archiveDir(), out, splits, output,
                     outcomes, pngDecoder(settings)).write(rows, Math.max(1, threads), progress::update);
@@ -323,5 +330,34 @@ final class ExportCommand implements Callable<Integer> {
             System.err.println("osteonode: JPEG-LS and 12-bit JPEG images get no PNG: " + e.getMessage());
             return PixelDataDecoder.inJava();
         }
+    }
+
+    /**
+     * Cluster mode: the archive is the de-identified bucket, each node's folder holding only what that node
+     * de-identified. What the export selected and this machine's folder lacks is copied into it first (its
+     * SHA-256 checked), under the same archive path: the folder is a cache of the bucket, and the export reads it
+     * as on one node. An object in neither is left out, as on one node.
+     */
+    private static int fetchFromBucket(Settings settings, List<ProxyLabels> rows) throws IOException {
+        Path archive = settings.archiveDir();
+        int fetched = 0;
+        try (ObjectStore bucket = new S3ObjectStore(Node.bucket(settings.cluster(), settings.cluster().deidBucket()))) {
+            for (ProxyLabels row : rows) {
+                Path local = Archive.pathOf(archive, new Archive.Key(row.patientKey(), row.studyKey(), row.seriesKey(),
+                        row.sopInstanceKey()));
+                if (Files.exists(local)) {
+                    continue;
+                }
+                String key = archive.relativize(local).toString().replace(local.getFileSystem().getSeparator(), "/");
+                try {
+                    Files.createDirectories(local.getParent());
+                    bucket.get(key, local);
+                    fetched++;
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // not archived (a refused or out-of-scope object has labels but no file): left out below
+                }
+            }
+        }
+        return fetched;
     }
 }

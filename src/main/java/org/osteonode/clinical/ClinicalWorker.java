@@ -3,6 +3,7 @@ package org.osteonode.clinical;
 import org.osteonode.cluster.ObjectReference;
 import org.osteonode.cluster.ReferenceConsumer;
 import org.osteonode.ingest.InstanceHeader;
+import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.ReferencedObjects;
 import org.osteonode.ingest.ProcessingPath;
 import org.osteonode.ingest.UnreadableObjectException;
@@ -48,6 +49,7 @@ public final class ClinicalWorker implements ReferenceConsumer.Handler {
     private final ReferencedObjects objects;
     private final InstanceIndex index;
     private final ClinicalPath clinical;
+    private final Quarantine quarantine;
     private final Metrics metrics;
     private final Duration scoreWait;
 
@@ -56,14 +58,16 @@ public final class ClinicalWorker implements ReferenceConsumer.Handler {
      * @param workDir this worker's alone, on a local disk that may hold PHI (the spool's): one folder per object
      *                being handled; what a killed node left there is deleted here
      */
-    public ClinicalWorker(ObjectStore phi, Path workDir, InstanceIndex index, ClinicalPath clinical, Metrics metrics) {
-        this(phi, workDir, index, clinical, metrics, ModelScorer.BATCH_WAIT);
+    public ClinicalWorker(ObjectStore phi, Path workDir, InstanceIndex index, ClinicalPath clinical,
+            Quarantine quarantine, Metrics metrics) {
+        this(phi, workDir, index, clinical, quarantine, metrics, ModelScorer.BATCH_WAIT);
     }
 
     /** @param scoreWait how long {@link #handle} waits for the model's answer (tests: a model that never answers) */
-    ClinicalWorker(ObjectStore phi, Path workDir, InstanceIndex index, ClinicalPath clinical, Metrics metrics,
-            Duration scoreWait) {
+    ClinicalWorker(ObjectStore phi, Path workDir, InstanceIndex index, ClinicalPath clinical, Quarantine quarantine,
+            Metrics metrics, Duration scoreWait) {
         this.index = index;
+        this.quarantine = quarantine;
         this.clinical = clinical;
         this.metrics = metrics;
         this.scoreWait = scoreWait;
@@ -77,6 +81,14 @@ public final class ClinicalWorker implements ReferenceConsumer.Handler {
     @Override
     public void handle(ObjectReference reference, ReferenceConsumer.Position position) throws Exception {
         objects.withObject(reference, position, (object, size) -> clinical(reference, object, size));
+    }
+
+    @Override
+    public void giveUp(ObjectReference reference, ReferenceConsumer.Position position, Exception last) throws Exception {
+        objects.giveUp(reference, position, last, quarantine, (header, size) -> {
+            index.ensureRecorded(header, size);
+            return index.pathDone(ProcessingPath.CLINICAL, header);
+        });
     }
 
     private void clinical(ObjectReference reference, Path object, long size) throws Exception {

@@ -56,6 +56,13 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
     @FunctionalInterface
     public interface Handler {
         void handle(ObjectReference reference, Position position) throws Exception;
+
+        /**
+         * The reference failed {@code maxAttempts} times, not for an outage: put its object where a person will
+         * see it (the paths quarantine it) and return, and the consumer goes past it. Throwing keeps it retried.
+         */
+        default void giveUp(ObjectReference reference, Position position, Exception last) throws Exception {
+        }
     }
 
     /** Where a reference was read: for log lines and for tests, never for idempotence (the SOP Instance key is). */
@@ -71,6 +78,9 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
     private final long budgetNanos;
     private final ReferenceCodec codec = new ReferenceCodec();
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
+    /** The failed attempts of the record each partition is stuck at. */
+    private final Map<TopicPartition, Attempts> failures = new HashMap<>();
+    private final int maxAttempts;
     private final java.util.concurrent.atomic.AtomicLong assignments = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
     private volatile Thread thread;
@@ -78,10 +88,12 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
     /**
      * @param outage  whether a handler's exception means the database is unreachable (the store's classify)
      * @param backOff how long a failed record's partition, or all partitions in an outage, stay paused
+     * @param maxAttempts how often a reference is tried (an outage does not count) before the handler gives it up
      * @param extra   further consumer settings (TLS, SASL, max.poll.interval.ms); they cannot turn auto-commit on
      */
     public ReferenceConsumer(String bootstrapServers, String topic, String group, Handler handler,
-            Predicate<Throwable> outage, Duration backOff, Map<String, Object> extra) {
+            Predicate<Throwable> outage, Duration backOff, int maxAttempts, Map<String, Object> extra) {
+        this.maxAttempts = maxAttempts;
         this.topic = topic;
         this.group = group;
         this.handler = handler;
@@ -117,6 +129,7 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     // Offsets are committed before each poll returns to the broker: nothing is pending here.
                     partitions.forEach(pausedUntil::remove);
+                    partitions.forEach(failures::remove);
                 }
 
                 @Override
@@ -201,6 +214,9 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
 
     private enum Failure { OUTAGE, HANDLER }
 
+    private record Attempts(long offset, int count) {
+    }
+
     /** @return null when the record is done with (handled, or invalid and skipped) */
     private Failure deliver(ConsumerRecord<String, byte[]> record) {
         ObjectReference reference;
@@ -212,20 +228,53 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
                     record.offset(), e.getMessage(), topic);
             return null;
         }
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        Position position = new Position(record.partition(), record.offset());
         try {
-            handler.handle(reference, new Position(record.partition(), record.offset()));
+            handler.handle(reference, position);
+            failures.remove(partition);
             return null;
         } catch (Exception e) {
             if (outage.test(e)) {
-                log.warn("event=references.paused group={} partition={} offset={} back-off-ms={} reason=\"{}\" "
-                        + "fix=\"bring PostgreSQL back; consumption resumes by itself\"", group, record.partition(),
-                        record.offset(), backOff.toMillis(), e.getMessage());
+                return paused(record, e);
+            }
+            Attempts before = failures.get(partition);
+            int attempts = before != null && before.offset() == record.offset() ? before.count() + 1 : 1;
+            failures.put(partition, new Attempts(record.offset(), attempts));
+            log.error("event=references.handler-failed group={} partition={} offset={} attempt={} max_attempts={} "
+                    + "back-off-ms={}", group, record.partition(), record.offset(), attempts, maxAttempts,
+                    backOff.toMillis(), e);
+            if (attempts < maxAttempts) {
+                return Failure.HANDLER;
+            }
+            return givenUp(reference, position, partition, e);
+        }
+    }
+
+    private Failure paused(ConsumerRecord<String, byte[]> record, Exception e) {
+        log.warn("event=references.paused group={} partition={} offset={} back-off-ms={} reason=\"{}\" "
+                + "fix=\"bring PostgreSQL back; consumption resumes by itself\"", group, record.partition(),
+                record.offset(), backOff.toMillis(), e.getMessage());
+        return Failure.OUTAGE;
+    }
+
+    /** A reference that keeps failing must not hold its partition (and every study behind it) for good. */
+    private Failure givenUp(ObjectReference reference, Position position, TopicPartition partition, Exception last) {
+        try {
+            handler.giveUp(reference, position, last);
+        } catch (Exception e) {
+            if (outage.test(e)) {
                 return Failure.OUTAGE;
             }
-            log.error("event=references.handler-failed group={} partition={} offset={} back-off-ms={}", group,
-                    record.partition(), record.offset(), backOff.toMillis(), e);
+            log.error("event=references.give-up-failed group={} partition={} offset={} key={} effect=\"retried\"",
+                    group, position.partition(), position.offset(), reference.sopInstanceKey(), e);
             return Failure.HANDLER;
         }
+        failures.remove(partition);
+        log.error("event=references.gave-up group={} partition={} offset={} key={} attempts={} fix=\"see the "
+                + "quarantine (bin/osteonode quarantine list) on this node\"", group, position.partition(),
+                position.offset(), reference.sopInstanceKey(), maxAttempts);
+        return null;
     }
 
     private void commit(TopicPartition partition, long next) {

@@ -90,6 +90,35 @@ public final class ReferencedObjects {
         }
     }
 
+    /** Marks the path done with an instance; true when the other path is done too (the object may go). */
+    @FunctionalInterface
+    public interface Done {
+        boolean done(InstanceHeader header, long size) throws Exception;
+    }
+
+    /**
+     * The path gave up on the object after its attempts, as the single node's dead letter does: a copy in this node's
+     * quarantine ({@code processing-failed}, with the last error), and the path done with it, so that the PHI
+     * bucket lets go of the object once the other path is done too.
+     */
+    public void giveUp(ObjectReference reference, ReferenceConsumer.Position position, Exception last,
+            Quarantine quarantine, Done done) throws Exception {
+        withObject(reference, position, (object, size) -> {
+            quarantine.copyOnce(object, "processing-failed", last.getClass().getSimpleName() + ": " + last.getMessage());
+            log.warn("event=object.quarantined path={} reason=processing-failed key={}", path,
+                    reference.sopInstanceKey());
+            InstanceHeader header;
+            try {
+                header = InstanceHeader.read(object);
+            } catch (UnreadableObjectException e) {
+                return; // no index row to mark: the object stays in the bucket beside its quarantined copy
+            }
+            if (done.done(header, size)) {
+                release(reference);
+            }
+        });
+    }
+
     /** Both paths are done with the object: the PHI bucket lets go of it. */
     public void release(ObjectReference reference) throws IOException {
         phi.delete(reference.objectKey());

@@ -13,8 +13,8 @@ import java.util.Locale;
 
 /**
  * Cluster mode (issue 14, docs/scale-out.md): moves an object this node acknowledged from its local spool to the
- * shared PHI bucket and tells the nodes' consumers, in this order — upload, publish the reference, release the local
- * file — so that a crash between any two steps is redone from the spool on restart. Each step may be done twice:
+ * shared PHI bucket and tells the nodes' consumers, in this order — upload, record the instance, publish the
+ * reference, release the local file — so that a crash between any two steps is redone from the spool on restart. Each step may be done twice:
  * the object's key is its pseudonymous SOP Instance key and its SHA-256 (an upload again puts the same bytes), and a
  * second reference to the same object is absorbed by the consumers, whose effects are idempotent on that key.
  */
@@ -34,6 +34,16 @@ public final class Relay {
         void publish(ObjectReference reference) throws Exception;
     }
 
+    /**
+     * PostgreSQL, in the node: {@code InstanceIndex::ensureRecorded}. The instance has its row before its reference
+     * is published, so that the reporter of any node sees the study's image as not yet seen by the clinical path,
+     * and waits for it, however long the consumers take to get to it (a rebalance, a node restarting).
+     */
+    @FunctionalInterface
+    public interface Recorder {
+        void record(InstanceHeader header, long size) throws Exception;
+    }
+
     /** What became of one spooled object. */
     public sealed interface Outcome {
         /** In the bucket, announced, and gone from the spool. */
@@ -51,9 +61,11 @@ public final class Relay {
     private final Publisher publisher;
     private final Pseudonymizer pseudonymizer;
     private final Classifier classifier;
+    private final Recorder recorder;
 
     public Relay(Spool spool, Quarantine quarantine, ObjectStore phi, Publisher publisher, Pseudonymizer pseudonymizer,
-            Classifier classifier) {
+            Classifier classifier, Recorder recorder) {
+        this.recorder = recorder;
         this.spool = spool;
         this.quarantine = quarantine;
         this.phi = phi;
@@ -95,6 +107,7 @@ public final class Relay {
             release(spooled);
             return new Outcome.Quarantined(e.getMessage());
         }
+        recorder.record(header, stored.size());
         publisher.publish(reference);
         release(spooled);
         return new Outcome.Relayed(reference);

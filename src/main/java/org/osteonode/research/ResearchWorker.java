@@ -73,6 +73,14 @@ public final class ResearchWorker implements ReferenceConsumer.Handler {
         objects.withObject(reference, position, (object, size) -> research(reference, object, size));
     }
 
+    @Override
+    public void giveUp(ObjectReference reference, ReferenceConsumer.Position position, Exception last) throws Exception {
+        objects.giveUp(reference, position, last, quarantine, (header, size) -> {
+            index.ensureRecorded(header, size);
+            return index.pathDone(ProcessingPath.RESEARCH, header);
+        });
+    }
+
     private void research(ObjectReference reference, Path object, long size) throws Exception {
         InstanceHeader header;
         try {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osteonode.cluster.ObjectReference;
 import org.osteonode.cluster.ReferenceConsumer;
 import org.osteonode.deid.Pseudonymizer;
+import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.InstanceHeader;
 import org.osteonode.ingest.ProcessingPath;
 import org.osteonode.ingest.Relay;
@@ -144,6 +145,18 @@ class ClinicalWorkerIT {
         assertThat(cluster.flags(pseudonymizer.uid(image.sopInstanceUid()))).containsExactly(false, true);
         assertThat(phi.exists(reference.objectKey())).isTrue();
         assertThat(cluster.workFiles()).isEmpty();
+
+        // the consumer's last attempt failed too: the worker gives the reference up, as the route's dead letter
+        worker.giveUp(reference, POSITION, new TimeoutException("the model did not answer within 200 ms"));
+
+        assertThat(quarantine().list()).singleElement().satisfies(entry -> {
+            assertThat(entry.reason()).isEqualTo("processing-failed");
+            assertThat(entry.detail()).contains("TimeoutException");
+        });
+        assertThat(cluster.flags(pseudonymizer.uid(image.sopInstanceUid())))
+                .as("the clinical path is done with it; research is not").containsExactly(false, true);
+        assertThat(phi.exists(reference.objectKey())).as("kept for the research path").isTrue();
+        assertThat(cluster.workFiles()).isEmpty();
     }
 
     @Test
@@ -198,7 +211,7 @@ class ClinicalWorkerIT {
         SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-CLIN-6", "OUTAGE^MIDWAY").size(64, 64);
         ObjectReference reference = cluster.relayed(image.write(temp.resolve("original.dcm")));
         ClinicalWorker worker = new ClinicalWorker(phi, workDir, new InstanceIndex(database.dataSource(), pseudonymizer),
-                clinicalPath(PixelDataDecoder.inJava(), new ClinicalStudies(flaky), fixedScore()), metrics);
+                clinicalPath(PixelDataDecoder.inJava(), new ClinicalStudies(flaky), fixedScore()), quarantine(), metrics);
         cluster.databaseAway.set(true);
 
         assertThatThrownBy(() -> worker.handle(reference, POSITION)).as("what the consumer's outage predicate sees")
@@ -223,7 +236,7 @@ class ClinicalWorkerIT {
         ObjectReference reference = cluster.relayed(image.write(temp.resolve("original.dcm")));
         ClinicalWorker worker = new ClinicalWorker(phi, workDir, new InstanceIndex(database.dataSource(), pseudonymizer),
                 clinicalPath(PixelDataDecoder.inJava(), new ClinicalStudies(database.dataSource()),
-                        frame -> new CompletableFuture<>()), metrics, Duration.ofMillis(200));
+                        frame -> new CompletableFuture<>()), quarantine(), metrics, Duration.ofMillis(200));
 
         assertThatThrownBy(() -> worker.handle(reference, POSITION)).isInstanceOf(TimeoutException.class);
 
@@ -247,7 +260,11 @@ class ClinicalWorkerIT {
 
     private ClinicalWorker worker(PixelDataDecoder decoder) {
         return new ClinicalWorker(phi, workDir, new InstanceIndex(database.dataSource(), pseudonymizer),
-                clinicalPath(decoder, new ClinicalStudies(database.dataSource()), fixedScore()), metrics);
+                clinicalPath(decoder, new ClinicalStudies(database.dataSource()), fixedScore()), quarantine(), metrics);
+    }
+
+    private Quarantine quarantine() {
+        return new Quarantine(temp.resolve("quarantine"), metrics);
     }
 
     private static ImageScorer fixedScore() {

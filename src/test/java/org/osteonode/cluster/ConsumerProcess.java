@@ -26,7 +26,7 @@ public final class ConsumerProcess {
                 database.force(false);
                 // a handler's round trip to PostgreSQL, so that the test's kill -9 lands mid-stream
                 Thread.sleep(10);
-            }, e -> false, Duration.ofMillis(200), Map.of("max.poll.records", 10, "session.timeout.ms", 6000,
+            }, e -> false, Duration.ofMillis(200), Integer.MAX_VALUE, Map.of("max.poll.records", 10, "session.timeout.ms", 6000,
                     "heartbeat.interval.ms", 1000));
             consumer.run();
         }

@@ -83,8 +83,13 @@ class KafkaReferencesIT {
 
     ReferenceConsumer consume(String topic, String group, ReferenceConsumer.Handler handler,
             Predicate<Throwable> outage, Duration backOff, Map<String, Object> extra) {
+        return consume(topic, group, handler, outage, backOff, Integer.MAX_VALUE, extra);
+    }
+
+    ReferenceConsumer consume(String topic, String group, ReferenceConsumer.Handler handler,
+            Predicate<Throwable> outage, Duration backOff, int maxAttempts, Map<String, Object> extra) {
         ReferenceConsumer consumer = new ReferenceConsumer(broker.bootstrapServers(), topic, group, handler, outage,
-                backOff, extra);
+                backOff, maxAttempts, extra);
         consumers.add(consumer);
         Thread thread = new Thread(consumer, "references-" + group);
         thread.setDaemon(true);
@@ -209,6 +214,48 @@ class KafkaReferencesIT {
                 () -> committed("research", topic).equals(Map.of(0, 3L)));
     }
 
+    @Test
+    void aReferenceThatKeepsFailingIsGivenUpAfterItsAttemptsAndDoesNotHoldThePartition() throws Exception {
+        String topic = "references-poison";
+        createTopic(admin, topic, 1);
+        ObjectReference poison = reference(8, 1);
+        try (ReferencePublisher publisher = publisher(topic)) {
+            publisher.publish(reference(8, 0));
+            publisher.publish(poison);
+            publisher.publish(reference(8, 2));
+        }
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicInteger outages = new AtomicInteger();
+        List<String> givenUp = new CopyOnWriteArrayList<>();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        consume(topic, "research", new ReferenceConsumer.Handler() {
+            @Override
+            public void handle(ObjectReference reference, ReferenceConsumer.Position position) {
+                if (reference.equals(poison)) {
+                    // an outage in between does not count as an attempt
+                    if (outages.getAndIncrement() == 1) {
+                        throw new DatabaseDown();
+                    }
+                    attempts.incrementAndGet();
+                    throw new IllegalStateException("never works");
+                }
+                handled.add(reference.sopInstanceKey());
+            }
+
+            @Override
+            public void giveUp(ObjectReference reference, ReferenceConsumer.Position position, Exception last) {
+                givenUp.add(reference.sopInstanceKey() + " " + last.getMessage());
+            }
+        }, DatabaseDown.class::isInstance, Duration.ofMillis(200), 3, Map.of());
+
+        Poll.until(Duration.ofSeconds(30), "the reference behind the poison one to be handled",
+                () -> handled.size() == 2);
+        assertThat(attempts).as("tried max-attempts times, the outage not counted").hasValue(3);
+        assertThat(givenUp).containsExactly(poison.sopInstanceKey() + " never works");
+        Poll.until(Duration.ofSeconds(20), "committed past all three",
+                () -> committed("research", topic).equals(Map.of(0, 3L)));
+    }
+
     /** What the store's classify would call an outage, for this test. */
     static final class DatabaseDown extends RuntimeException {
         DatabaseDown() {
@@ -313,7 +360,7 @@ class KafkaReferencesIT {
             Set<String> onTopic = ConcurrentHashMap.newKeySet();
             try (ReferenceConsumer audit = new ReferenceConsumer(dying.bootstrapServers(), topic, "audit",
                     (reference, position) -> onTopic.add(reference.sopInstanceKey()), e -> false,
-                    Duration.ofMillis(200), Map.of())) {
+                    Duration.ofMillis(200), Integer.MAX_VALUE, Map.of())) {
                 Thread thread = new Thread(audit, "references-audit");
                 thread.setDaemon(true);
                 thread.start();

@@ -182,7 +182,7 @@ class RelayIT {
 
     private Relay relay(ObjectStore phi, ReferencePublisher publisher) {
         return new Relay(spool, quarantine, phi, publisher::publish, pseudonymizer,
-                header -> new Relay.Classification(BodyPart.LSPINE, true));
+                header -> new Relay.Classification(BodyPart.LSPINE, true), (header, size) -> { });
     }
 
     private ReferencePublisher publisher() {
@@ -230,7 +230,7 @@ class RelayIT {
                         into.put(reference.sopInstanceKey(), reference);
                         partitionsByStudy.computeIfAbsent(reference.studyKey(), k -> ConcurrentHashMap.newKeySet())
                                 .add(position.partition());
-                    }, failure -> false, Duration.ofMillis(200), Map.of());
+                    }, failure -> false, Duration.ofMillis(200), Integer.MAX_VALUE, Map.of());
             thread = new Thread(consumer::run, "test-consumer");
             thread.start();
         }

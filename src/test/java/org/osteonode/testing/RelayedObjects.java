@@ -45,7 +45,8 @@ public final class RelayedObjects implements AutoCloseable {
         workDir = temp.resolve("work");
         spool = new Spool(temp.resolve("spool"), 0);
         relay = new Relay(spool, new Quarantine(temp.resolve("relay-quarantine"), metrics),
-                phi, published::add, pseudonymizer, header -> new Relay.Classification(BodyPart.LSPINE, true));
+                phi, published::add, pseudonymizer, header -> new Relay.Classification(BodyPart.LSPINE, true),
+                (header, size) -> { });
     }
 
     /** Spools the object as the receiver does and relays it as a node in cluster mode does; its reference. */
