@@ -253,7 +253,7 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
 
     private Failure paused(ConsumerRecord<String, byte[]> record, Exception e) {
         log.warn("event=references.paused group={} partition={} offset={} back-off-ms={} reason=\"{}\" "
-                + "fix=\"bring PostgreSQL back; consumption resumes by itself\"", group, record.partition(),
+                + "fix=\"bring PostgreSQL (or the bucket) back; consumption resumes by itself\"", group, record.partition(),
                 record.offset(), backOff.toMillis(), e.getMessage());
         return Failure.OUTAGE;
     }
