@@ -92,9 +92,9 @@ class ClusterIT {
                 .with("osteonode.pacs.host", "localhost")
                 .with("osteonode.pacs.port", Integer.toString(orthanc.dicomPort()))
                 .with("osteonode.pacs.ae-title", OrthancProcess.AE_TITLE)
-                // longer than a killed node's restart: a study is not reported while one of its images waits in
-                // the spool of a node that is down
-                .with("osteonode.study.stable-seconds", "30")
+                // longer than a killed node's restart and its relay's backlog (under CI's load: 19 s to start and
+                // 25 objects to relay): a study is not reported while one of its images waits in a down node's spool
+                .with("osteonode.study.stable-seconds", "60")
                 // the outbox lease is five of these: a dead sender's report is taken over after 25 s
                 .with("osteonode.dicom.timeout-seconds", "5")
                 .with("osteonode.outbox.retry-delay-seconds", "1");
@@ -201,7 +201,7 @@ class ClusterIT {
         second.start();
 
         // 3. The node that holds a report's claim, sending it to the hung PACS, is killed; the PACS comes back.
-        NodeProcess sender = Poll.value(Duration.ofSeconds(120), "a node to claim a report", ClusterIT::claimingNode);
+        NodeProcess sender = Poll.value(Duration.ofSeconds(180), "a node to claim a report", ClusterIT::claimingNode);
         sender.kill();
         orthanc.resume();
         sender.start();
