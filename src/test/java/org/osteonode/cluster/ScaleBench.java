@@ -320,8 +320,9 @@ public final class ScaleBench {
             System.out.println(pass ? "kill loop: PASS (0 lost, 0 duplicated)" : "kill loop: FAIL");
             if (reReported > 0) {
                 System.out.println("  re-reported: a study had been stable for 2 s with every recorded image scored "
-                        + "while another of its images was not recorded yet (its reference in a partition whose "
-                        + "consumers were on the killed node until the groups moved it, or the object in a killed "
+                        + "while another of its images was not recorded yet (not acknowledged by the killed node and "
+                        + "sent again with the next round, ~4 s later; or its reference in a partition whose "
+                        + "consumers were on the killed node until the groups moved it; or the object in a killed "
                         + "node's spool), so a first version named fewer images and a second version, naming all "
                         + "five, followed: a new version of the study's report, not a duplicate");
             }
