@@ -30,6 +30,8 @@ public final class NodeProcess implements AutoCloseable {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final int dicomPort = Ports.free();
     private final int httpPort = Ports.free();
+    private List<String> jvmArguments = List.of();
+    private List<String> main = List.of("org.osteonode.cli.Main", "serve");
     private Process process;
 
     public NodeProcess(Path dataDir) {
@@ -45,6 +47,16 @@ public final class NodeProcess implements AutoCloseable {
 
     public NodeProcess with(String key, String value) {
         settings.put(key, value);
+        return this;
+    }
+
+    /**
+     * Runs another main class in place of {@code Main serve} (it is given {@code --config FILE} as serve is), with
+     * extra JVM arguments: {@code bench/scale}'s node with a fixed wait in its scorer.
+     */
+    public NodeProcess main(String className, List<String> jvmArguments) {
+        this.main = List.of(className);
+        this.jvmArguments = List.copyOf(jvmArguments);
         return this;
     }
 
@@ -67,8 +79,11 @@ public final class NodeProcess implements AutoCloseable {
         settings.forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));
         Files.writeString(config, properties);
         Files.createDirectories(log.getParent());
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), "org.osteonode.cli.Main", "serve", "--config", config.toString()));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m"));
+        command.addAll(jvmArguments);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        command.addAll(main);
+        command.addAll(List.of("--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("OSTEONODE_"));

@@ -97,6 +97,13 @@ public final class OrthancProcess implements AutoCloseable {
         return files;
     }
 
+    /** The file of one instance, by Orthanc's id of it (as {@code /changes} names it). */
+    public byte[] file(String instanceId) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort
+                + "/instances/" + instanceId + "/file")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+    }
+
     /** The Structured Reports Orthanc holds, parsed. */
     public java.util.List<com.pixelmed.dicom.AttributeList> structuredReports() throws Exception {
         java.util.List<com.pixelmed.dicom.AttributeList> reports = new java.util.ArrayList<>();
