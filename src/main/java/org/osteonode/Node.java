@@ -75,6 +75,9 @@ public final class Node implements AutoCloseable {
     /** How long a consumer pauses a partition after a failed reference, or all of them in a database outage. */
     private static final java.time.Duration CONSUMER_BACK_OFF = java.time.Duration.ofSeconds(2);
 
+    /** A node's restart with its relay's backlog, under load: the quiet period a cluster's study needs. */
+    private static final java.time.Duration CLUSTER_STABLE_AT_LEAST = java.time.Duration.ofSeconds(60);
+
     /** This process among the nodes sharing the database: who claimed an outbox item (outbox.claimed_by). */
     private static final String NODE_ID = java.util.UUID.randomUUID().toString();
 
@@ -281,6 +284,12 @@ public final class Node implements AutoCloseable {
             Archive archive, LabelStore labels, Metrics metrics) throws InterruptedException {
         Settings.Cluster cluster = settings.cluster();
         log.info("event=cluster.starting {}", cluster);
+        if (settings.clinical().stable().compareTo(CLUSTER_STABLE_AT_LEAST) < 0) {
+            log.warn("event=cluster.stable-short stable_seconds={} effect=\"a node down longer than this with objects "
+                    + "in its spool lets their studies be reported without them, then again with them\" "
+                    + "fix=\"set osteonode.study.stable-seconds above a node's restart time ({} or more)\"",
+                    settings.clinical().stable().toSeconds(), CLUSTER_STABLE_AT_LEAST.toSeconds());
+        }
         ClusterPipeline.ensureTopic(cluster.bootstrapServers(), cluster.topic(), cluster.clientProperties());
         ObjectStore deidentified = new S3ObjectStore(bucket(cluster, cluster.deidBucket()));
         Map<String, Object> client = Map.copyOf(cluster.clientProperties());
