@@ -29,7 +29,6 @@ import org.osteonode.store.OptOutRegistry;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Spool;
 import org.osteonode.ingest.StorageScp;
-import org.osteonode.objects.FileObjectStore;
 import org.osteonode.observe.HttpEndpoints;
 import org.osteonode.observe.Metrics;
 import org.osteonode.route.DeliveryRoutes;
@@ -213,7 +212,8 @@ public final class Node implements AutoCloseable {
                     Outbox.leaseFor(settings.dicom().timeout()));
             ClinicalStudies studies = new ClinicalStudies(database.dataSource());
             StudyWorkspace workspace = new StudyWorkspace(
-                    phi.orElseGet(() -> new FileObjectStore(settings.clinicalDir())), phi.isPresent() ? "workspace/" : "",
+                    phi.orElseGet(() -> new FileObjectStore(settings.clinicalDir())),
+                    phi.isPresent() ? "workspace/" : "",
                     settings.scratchDir(), pseudonymizer::workspace);
             ClinicalPath clinical = new ClinicalPath(new Eligibility(screened,
                     settings.clinical().maxStudyAgeDays(), java.time.Clock.systemDefaultZone()),
@@ -301,12 +301,12 @@ public final class Node implements AutoCloseable {
         List<ReferenceConsumer> consumers = new ArrayList<>();
         for (int i = 0; i < settings.pipeline().researchWorkers(); i++) {
             consumers.add(new ReferenceConsumer(cluster.bootstrapServers(), cluster.topic(), "research",
-                    researchWorker, DatabaseUnavailableException.class::isInstance, CONSUMER_BACK_OFF,
+                    researchWorker, Node::outage, CONSUMER_BACK_OFF,
                     settings.pipeline().maxAttempts(), client));
         }
         for (int i = 0; i < settings.pipeline().clinicalWorkers(); i++) {
             consumers.add(new ReferenceConsumer(cluster.bootstrapServers(), cluster.topic(), "clinical",
-                    clinicalWorker, DatabaseUnavailableException.class::isInstance, CONSUMER_BACK_OFF,
+                    clinicalWorker, Node::outage, CONSUMER_BACK_OFF,
                     settings.pipeline().maxAttempts(), client));
         }
         return new ClusterPipeline(relay, publisher, consumers);
@@ -326,6 +326,16 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * What pauses the consumers rather than counting against a reference: PostgreSQL unreachable, or an I/O failure
+     * (a bucket away, a full disk), which is the surroundings' and not the object's. Only bytes altered at rest
+     * count, and what a worker cannot do with the object it records itself (a quarantine, a skip).
+     */
+    private static boolean outage(Throwable failure) {
+        return failure instanceof DatabaseUnavailableException
+                || failure instanceof java.io.IOException && !(failure instanceof ObjectStore.CorruptObjectException);
+    }
+
     /** One node's outbox folder; reports an older osteonode queued there get the checksum record first. */
     private static FileObjectStore localOutbox(Settings settings) {
         FileObjectStore files = new FileObjectStore(settings.outboxDir());
@@ -343,7 +353,8 @@ public final class Node implements AutoCloseable {
 
     public static S3ObjectStore.Settings bucket(Settings.Cluster cluster, String bucket) {
         return S3ObjectStore.Settings.of(cluster.s3Endpoint().orElse(null), cluster.s3Region(), bucket,
-                cluster.accessKeyId(), cluster.secretAccessKey()).withServerSideEncryption(cluster.serverSideEncryption());
+                cluster.accessKeyId(), cluster.secretAccessKey())
+                .withServerSideEncryption(cluster.serverSideEncryption());
     }
 
     /**

@@ -56,9 +56,11 @@ class QuarantineCommandIT {
                     .contains("1700000000000-000001-00000001.dcm", "unparseable")
                     .contains("1700000000000-000001-00000002.dcm", "sop-class-mismatch")
                     .contains("2 object(s)");
-            assertThat(NodeProcess.command(third, cluster(), "quarantine", "retry", "1700000000000-000001-00000002.dcm"))
+            assertThat(NodeProcess.command(third, cluster(), "quarantine", "retry",
+                    "1700000000000-000001-00000002.dcm"))
                     .contains("back in the spool: 1700000000000-000001-00000002.dcm");
-            assertThat(third.resolve("spool/1700000000000-000001-00000002.dcm")).as("in the spool of the node that ran it")
+            assertThat(third.resolve("spool/1700000000000-000001-00000002.dcm"))
+                    .as("in the spool of the node that ran it")
                     .hasContent("second node's");
             assertThat(NodeProcess.command(third, cluster(), "quarantine", "purge", "--older-than", "0"))
                     .contains("purged: 1");

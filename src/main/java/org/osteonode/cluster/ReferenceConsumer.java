@@ -30,9 +30,10 @@ import java.util.function.Predicate;
  * {@link ObjectReference#sopInstanceKey()} (a second claim of the same SOP Instance changes nothing).
  *
  * <p>A handler that fails leaves its record uncommitted: the consumer seeks back to it, pauses the partition for
- * the back-off and delivers it again. When {@code outage} says the failure is the database being unreachable, every
- * assigned partition is paused, since every handler needs the database. Whatever a handler throws is retried, so a
- * handler that can never succeed with a reference must record that (as the paths quarantine an object) and return. Pausing is how a consumer waits without
+ * the back-off and delivers it again. When {@code outage} says the failure is an outage (the database or a bucket
+ * unreachable), every assigned partition is paused, since every handler needs them, and the attempt does not count.
+ * Any other failure counts: after {@code maxAttempts} the handler's {@link Handler#giveUp} records the reference
+ * (the paths quarantine its object) and the consumer goes past it. Pausing is how a consumer waits without
  * leaving its group: {@code poll} keeps being called (and returns nothing for paused partitions), so
  * {@code max.poll.interval.ms} is never exceeded and the group is not rebalanced while the database is down. For the
  * same reason a batch stops being handled once half of {@code max.poll.interval.ms} is spent, its rest sought
@@ -253,7 +254,7 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
 
     private Failure paused(ConsumerRecord<String, byte[]> record, Exception e) {
         log.warn("event=references.paused group={} partition={} offset={} back-off-ms={} reason=\"{}\" "
-                + "fix=\"bring PostgreSQL back; consumption resumes by itself\"", group, record.partition(),
+                + "fix=\"bring PostgreSQL (or the bucket) back; consumption resumes by itself\"", group, record.partition(),
                 record.offset(), backOff.toMillis(), e.getMessage());
         return Failure.OUTAGE;
     }

@@ -94,7 +94,8 @@ public final class Quarantine {
      * reason record: added from the object beside them, before they are adopted.
      */
     private static void addSizes(Path dir) throws IOException {
-        try (java.nio.file.DirectoryStream<Path> reasons = Files.newDirectoryStream(dir, "*" + SUFFIX + REASON_SUFFIX)) {
+        try (java.nio.file.DirectoryStream<Path> reasons =
+                     Files.newDirectoryStream(dir, "*" + SUFFIX + REASON_SUFFIX)) {
             for (Path reason : reasons) {
                 String name = reason.getFileName().toString();
                 Path object = dir.resolve(name.substring(0, name.length() - REASON_SUFFIX.length()));
@@ -194,7 +195,8 @@ public final class Quarantine {
                 continue;
             }
             Map<String, String> reason = present.contains(key + REASON_SUFFIX) ? readReason(name) : Map.of();
-            long bytes = reason.getOrDefault("bytes", "").matches("[0-9]{1,18}") ? Long.parseLong(reason.get("bytes")) : -1;
+            String size = reason.getOrDefault("bytes", "");
+            long bytes = size.matches("[0-9]{1,18}") ? Long.parseLong(size) : -1;
             Instant at = reason.containsKey("quarantined-at") ? Instant.parse(reason.get("quarantined-at"))
                     : Instant.EPOCH;
             entries.add(new Entry(name, reason.getOrDefault("reason", "?"), reason.getOrDefault("detail", ""), at,

@@ -147,9 +147,10 @@ public final class Spool {
     }
 
     /**
-     * Puts an object that had left the spool back into it under its {@code name} ({@code NAME.dcm}), made durable as a
-     * received object is: {@code writer} writes {@code incoming/NAME.part}, which is forced, renamed to {@code NAME.dcm}
-     * and the directory forced. A crash before the rename leaves only a part, which the next start clears.
+     * Puts an object that had left the spool back into it under its {@code name} ({@code NAME.dcm}), made durable as
+     * a received object is: {@code writer} writes {@code incoming/NAME.part}, which is forced, renamed to
+     * {@code NAME.dcm} and the directory forced. A crash before the rename leaves only a part, which the next start
+     * clears.
      */
     public Path putBack(String name, Writer writer) throws IOException {
         if (!name.endsWith(SUFFIX) || name.contains("/") || name.startsWith(".")) {

@@ -152,7 +152,8 @@ abstract class QuarantineContract {
         assertThat(first.list()).extracting(Quarantine.Entry::name)
                 .containsExactly("1700000000000-000001-00000001.dcm", "1700000000000-000001-00000002.dcm");
         assertThatThrownBy(() -> first.release("5e1f.dcm", new Spool(temp.resolve("first-spool"), 0)))
-                .as("released once").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quarantine list");
+                .as("released once").isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("quarantine list");
 
         assertThat(second.purge(Instant.now().plusSeconds(1))).isEqualTo(2);
         assertThat(first.list()).isEmpty();
