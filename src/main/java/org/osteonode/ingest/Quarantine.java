@@ -145,6 +145,8 @@ public final class Quarantine {
         String name = checkName(object.getFileName().toString());
         writeReason(store.put(keyPrefix + name, object), name, reason, detail);
         Files.delete(object);
+        // durable too: a refused object back in the spool after a crash would be processed as a received one
+        Spool.Fsync.DISK.directory(object.toAbsolutePath().getParent());
         return quarantined(name, reason, detail);
     }
 
