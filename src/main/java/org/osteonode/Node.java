@@ -53,6 +53,7 @@ import org.osteonode.tls.TlsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -173,7 +174,16 @@ public final class Node implements AutoCloseable {
         Optional<TlsContexts> tls = loadTls(settings, metrics);
         Pseudonymizer pseudonymizer = Pseudonymizer.fromSecretFile(settings.secretFile());
         Spool spool = new Spool(settings.spoolDir(), settings.spoolMinFreeBytes());
-        Quarantine quarantine = new Quarantine(settings.quarantineDir(), metrics);
+        // In a cluster the quarantine, the reports and the workspace are in the PHI bucket, where any node can reach
+        // them (and finish what another node began).
+        Optional<ObjectStore> phi = settings.cluster().enabled()
+                ? Optional.of(new S3ObjectStore(bucket(settings.cluster(), settings.cluster().phiBucket())))
+                : Optional.empty();
+        Quarantine quarantine = new Quarantine(phi.orElseGet(() -> Quarantine.folder(settings.quarantineDir())),
+                phi.isPresent() ? "quarantine/" : "", settings.scratchDir(), metrics);
+        if (phi.isPresent()) {
+            warnOfALocalQuarantine(settings.quarantineDir());
+        }
         metrics.spoolBytes(spool::bytes);
         metrics.spoolOldest(() -> oldestSeconds(spool));
         // Also clears what a crash left half-written; before the receiver opens its port.
@@ -200,10 +210,6 @@ public final class Node implements AutoCloseable {
             ResearchArchiver research = ResearchArchiver.create(settings.deid(), pseudonymizer, archive,
                     settings.dicom().aeTitle(), ResearchScope.of(settings.research()),
                     new OptOutRegistry(database.dataSource())::contains);
-            // In a cluster the reports and the workspace are in the PHI bucket, where any node can finish them.
-            Optional<ObjectStore> phi = settings.cluster().enabled()
-                    ? Optional.of(new S3ObjectStore(bucket(settings.cluster(), settings.cluster().phiBucket())))
-                    : Optional.empty();
             Outbox outbox = new Outbox(database.dataSource(), phi.orElseGet(() -> localOutbox(settings)),
                     phi.isPresent() ? "outbox/" : "", settings.scratchDir(), NODE_ID,
                     Outbox.leaseFor(settings.dicom().timeout()));
@@ -313,6 +319,20 @@ public final class Node implements AutoCloseable {
                     settings.pipeline().maxAttempts(), client));
         }
         return new ClusterPipeline(relay, publisher, consumers);
+    }
+
+    /** What this node quarantined before it joined a cluster stays in its folder, out of the cluster's sight. */
+    private static void warnOfALocalQuarantine(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var objects = Files.newDirectoryStream(dir, "*.dcm")) {
+            if (objects.iterator().hasNext()) {
+                log.warn("event=quarantine.local-left dir={} effect=\"bin/osteonode quarantine lists the PHI bucket's "
+                        + "quarantine, not these\" fix=\"look at them (or retry them) with osteonode.cluster.enabled="
+                        + "false on this node while it is stopped, then purge them\"", dir);
+            }
+        }
     }
 
     /**

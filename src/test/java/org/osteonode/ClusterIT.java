@@ -225,6 +225,7 @@ class ClusterIT {
                     .as("each archived once, in the de-identified bucket").hasSize(objects);
             Poll.until(Duration.ofSeconds(60), "the PHI bucket's received objects deleted",
                     () -> phi.list("objects/").isEmpty());
+            assertThat(phi.list("quarantine/")).as("nothing quarantined, by any node").isEmpty();
         }
 
         Map<String, List<AttributeList>> reports = orthanc.structuredReports().stream()
@@ -245,9 +246,8 @@ class ClusterIT {
 
         for (NodeProcess node : nodes) {
             assertThat(node.spoolObjects()).as("nothing left in a spool").isEmpty();
-            try (var quarantined = Files.list(node.dataDir().resolve("quarantine"))) {
-                assertThat(quarantined).as("nothing quarantined").isEmpty();
-            }
+            assertThat(node.dataDir().resolve("quarantine")).as("a cluster node quarantines into the PHI bucket")
+                    .doesNotExist();
         }
         assertThat(lag("research")).as("research consumer lag").isZero();
         assertThat(lag("clinical")).as("clinical consumer lag").isZero();

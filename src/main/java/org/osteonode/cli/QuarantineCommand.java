@@ -1,9 +1,12 @@
 package org.osteonode.cli;
 
+import org.osteonode.Node;
 import org.osteonode.config.Settings;
 import org.osteonode.config.SettingsLoader;
 import org.osteonode.ingest.Quarantine;
 import org.osteonode.ingest.Spool;
+import org.osteonode.objects.ObjectStore;
+import org.osteonode.objects.S3ObjectStore;
 import org.osteonode.observe.Metrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +20,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "quarantine", description = "Objects osteonode could not process: 'list' them with their reasons, "
         + "'retry NAME' puts one back in the spool (the node processes it again, now or at its next start), "
-        + "'purge --older-than DAYS' deletes old ones. Works with the node running or stopped.")
+        + "'purge --older-than DAYS' deletes old ones. Works with the node running or stopped. In cluster mode "
+        + "(osteonode.cluster.enabled) it lists, retries and purges the whole cluster's quarantine, in the PHI bucket; "
+        + "a retried object goes into this node's spool.")
 final class QuarantineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "list, retry or purge")
@@ -35,7 +40,23 @@ final class QuarantineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings settings = SettingsLoader.load(config, System.getenv());
-        Quarantine quarantine = new Quarantine(settings.quarantineDir(), new Metrics());
+        if ("retry".equals(action) && name != null) {
+            try {
+                Quarantine.checkName(name);
+            } catch (IllegalArgumentException e) {
+                System.err.println("osteonode quarantine retry: " + e.getMessage());
+                return 2;
+            }
+        }
+        try (ObjectStore store = settings.cluster().enabled()
+                ? new S3ObjectStore(Node.bucket(settings.cluster(), settings.cluster().phiBucket()))
+                : Quarantine.folder(settings.quarantineDir())) {
+            return act(settings, new Quarantine(store, settings.cluster().enabled() ? "quarantine/" : "",
+                    settings.scratchDir(), new Metrics()));
+        }
+    }
+
+    private Integer act(Settings settings, Quarantine quarantine) throws Exception {
         switch (action) {
             case "list" -> list(quarantine.list());
             case "retry" -> {

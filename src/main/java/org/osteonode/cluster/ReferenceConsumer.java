@@ -273,7 +273,7 @@ public final class ReferenceConsumer implements Runnable, AutoCloseable {
         }
         failures.remove(partition);
         log.error("event=references.gave-up group={} partition={} offset={} key={} attempts={} fix=\"see the "
-                + "quarantine (bin/osteonode quarantine list) on this node\"", group, position.partition(),
+                + "quarantine (bin/osteonode quarantine list, on any node)\"", group, position.partition(),
                 position.offset(), reference.sopInstanceKey(), maxAttempts);
         return null;
     }

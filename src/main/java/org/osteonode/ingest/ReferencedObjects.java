@@ -97,9 +97,9 @@ public final class ReferencedObjects {
     }
 
     /**
-     * The path gave up on the object after its attempts, as the single node's dead letter does: a copy in this node's
-     * quarantine ({@code processing-failed}, with the last error), and the path done with it, so that the PHI
-     * bucket lets go of the object once the other path is done too.
+     * The path gave up on the object after its attempts, as the single node's dead letter does: a copy in the
+     * quarantine, the PHI bucket's ({@code processing-failed}, with the last error), and the path done with it, so
+     * that the PHI bucket lets go of the object once the other path is done too.
      */
     public void giveUp(ObjectReference reference, ReferenceConsumer.Position position, Exception last,
             Quarantine quarantine, Done done) throws Exception {

@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>An object is written to {@code incoming/NAME.part}, fsync'ed, renamed to {@code NAME.dcm} and the
  * directory fsync'ed: a {@code .dcm} file is therefore complete and durable, and a {@code .part} file is
- * an object that was never acknowledged. Names carry arrival order only, never an identifier.
+ * an object that was never acknowledged. Names carry arrival order only, never an identifier: the arrival time, a
+ * sequence number and a random tag drawn when the spool is opened, so that the names of several nodes' spools never
+ * meet where the nodes share a store (the quarantine in the PHI bucket).
  */
 public final class Spool {
     private static final String SUFFIX = ".dcm";
@@ -46,6 +48,7 @@ public final class Spool {
     private final long minFreeBytes;
     private final Fsync fsync;
     private final AtomicLong sequence = new AtomicLong();
+    private final String tag = String.format("%08x", new java.security.SecureRandom().nextInt());
 
     public Spool(Path dir, long minFreeBytes) {
         this(dir, minFreeBytes, Fsync.DISK);
@@ -129,11 +132,43 @@ public final class Spool {
     }
 
     public Entry create() throws IOException {
-        String name = String.format("%013d-%06d", System.currentTimeMillis(), sequence.incrementAndGet() % 1_000_000);
+        String name = String.format("%013d-%06d-%s", System.currentTimeMillis(),
+                sequence.incrementAndGet() % 1_000_000, tag);
         Path part = incoming.resolve(name + ".part");
         FileChannel channel = FileChannel.open(part, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 OWNER_ONLY_FILE);
         return new Entry(part, dir.resolve(name + SUFFIX), channel);
+    }
+
+    /** Writes a file given to {@link #putBack}. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(Path file) throws IOException;
+    }
+
+    /**
+     * Puts an object that had left the spool back into it under its {@code name} ({@code NAME.dcm}), made durable as
+     * a received object is: {@code writer} writes {@code incoming/NAME.part}, which is forced, renamed to
+     * {@code NAME.dcm} and the directory forced. A crash before the rename leaves only a part, which the next start
+     * clears.
+     */
+    public Path putBack(String name, Writer writer) throws IOException {
+        if (!name.endsWith(SUFFIX) || name.contains("/") || name.startsWith(".")) {
+            throw new IllegalArgumentException("not a spool object's name: " + name);
+        }
+        Path part = incoming.resolve(name.substring(0, name.length() - SUFFIX.length()) + ".part");
+        Path target = dir.resolve(name);
+        try {
+            writer.writeTo(part);
+            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                fsync.file(channel, part);
+            }
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            fsync.directory(dir);
+            return target;
+        } finally {
+            Files.deleteIfExists(part);
+        }
     }
 
     /**

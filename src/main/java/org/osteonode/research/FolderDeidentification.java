@@ -127,6 +127,7 @@ public final class FolderDeidentification {
 
     private void deidentify(Path inputRoot, Path file, Tally tally) {
         String name = inputRoot.relativize(file).toString().replace('/', '_');
+        String quarantineName = Quarantine.nameFor(name);
         try {
             if (!hasDicomPreamble(file)) {
                 tally.notDicom.incrementAndGet();
@@ -134,7 +135,7 @@ public final class FolderDeidentification {
             }
             ResearchArchiver.Outcome outcome = archiver.archive(file);
             if (outcome instanceof ResearchArchiver.Outcome.Refused refused) {
-                quarantine(file, name, refused.reason(), refused.detail(), tally.quarantined);
+                quarantine(file, quarantineName, refused.reason(), refused.detail(), tally.quarantined);
             } else if (outcome instanceof ResearchArchiver.Outcome.Skipped skip) {
                 tally.skipped.merge(skip.reason(), 1, Integer::sum);
             } else if (((ResearchArchiver.Outcome.Archived) outcome).again()) {
@@ -143,7 +144,7 @@ public final class FolderDeidentification {
                 tally.archived.incrementAndGet();
             }
         } catch (com.pixelmed.dicom.DicomException e) {
-            quarantineOrRecord(file, name, "unparseable", e, tally.quarantined, tally.failures);
+            quarantineOrRecord(file, quarantineName, "unparseable", e, tally.quarantined, tally.failures);
         } catch (Exception e) {
             tally.failures.add(name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }

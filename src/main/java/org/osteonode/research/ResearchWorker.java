@@ -110,8 +110,7 @@ public final class ResearchWorker implements ReferenceConsumer.Handler {
             metrics.researchSkipped(skipped.reason());
             log.info("event=object.indexed reason={} key={}", skipped.reason(), reference.sopInstanceKey());
         } else if (outcome instanceof ResearchArchiver.Outcome.Refused refused) {
-            // Issue 14, not done yet: in cluster mode the quarantine belongs in the PHI bucket, where any node and
-            // `bin/osteonode quarantine` can reach it; until then it is this node's local one, as in one-node mode.
+            // in the PHI bucket's quarantine, named by the pseudonymous key: once, whichever node refused it
             quarantine.copyOnce(object, refused.reason(), refused.detail());
             log.info("event=object.quarantined reason={} key={}", refused.reason(), reference.sopInstanceKey());
         }

@@ -161,7 +161,7 @@ class DeidentificationCorpusTest {
                 .containsEntry("burned-in-modality", 1);
         assertThat(summary.failures()).isEmpty();
         assertThat(Files.readAllBytes(corpus.burnedInFile())).isEqualTo(before);
-        try (var reasons = Files.list(quarantine.dir())) {
+        try (var reasons = Files.list(temp.resolve("folder-quarantine"))) {
             assertThat(reasons.filter(p -> p.toString().endsWith(".reason"))).hasSize(2);
         }
     }

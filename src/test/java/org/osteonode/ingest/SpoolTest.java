@@ -196,6 +196,42 @@ class SpoolTest {
     }
 
     @Test
+    void anObjectPutBackIsForcedBeforeItsRenameAndItsDirectoryAfterAsAReceivedOne() throws Exception {
+        List<String> events = new ArrayList<>();
+        Spool spool = new Spool(temp, 0, new Spool.Fsync() {
+            @Override
+            public void file(FileChannel channel, Path file) throws IOException {
+                events.add("file " + file.getFileName() + " size=" + channel.size() + " visible=" + !spool().isEmpty());
+            }
+
+            @Override
+            public void directory(Path directory) throws IOException {
+                events.add("directory " + directory.equals(temp) + " visible=" + !spool().isEmpty());
+            }
+        });
+
+        Path back = spool.putBack("1700000000000-000001-0badc0de.dcm", file -> Files.writeString(file, "back"));
+
+        assertThat(events).containsExactly("file 1700000000000-000001-0badc0de.part size=4 visible=false",
+                "directory true visible=true");
+        assertThat(spool.pending()).containsExactly(back);
+        assertThat(back).hasContent("back");
+    }
+
+    @Test
+    void anObjectWhosePutBackFailsLeavesNothingBehind() throws Exception {
+        Spool spool = new Spool(temp, 0);
+
+        assertThatThrownBy(() -> spool.putBack("1700000000000-000001.dcm", file -> {
+            Files.writeString(file, "half");
+            throw new IOException("the store went away");
+        })).hasMessageContaining("went away");
+
+        assertThat(spool.pending()).isEmpty();
+        assertThat(temp.resolve("incoming")).isEmptyDirectory();
+    }
+
+    @Test
     void aFailedFsyncFailsTheCommitAndLeavesNothingBehind() throws Exception {
         Spool spool = new Spool(temp, 0, failing(true));
         try (Spool.Entry entry = spool.create()) {

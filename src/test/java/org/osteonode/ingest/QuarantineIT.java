@@ -1,0 +1,45 @@
+package org.osteonode.ingest;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.osteonode.objects.ObjectStore;
+import org.osteonode.objects.S3ObjectStore;
+import org.osteonode.testing.S3Endpoint;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The quarantine of cluster mode: the PHI bucket under {@code quarantine/}, on a real S3 endpoint (s3proxy in this
+ * JVM, as in {@code S3ObjectStoreIT}), shared by the two "nodes" of each test.
+ */
+class QuarantineIT extends QuarantineContract {
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+    @TempDir
+    static Path buckets;
+    private static S3Endpoint s3;
+
+    @BeforeAll
+    static void startS3proxy() throws Exception {
+        s3 = S3Endpoint.start(buckets);
+    }
+
+    @AfterAll
+    static void stopS3proxy() throws Exception {
+        s3.close();
+    }
+
+    @Override
+    ObjectStore newStore() {
+        String bucket = "phi-" + BUCKETS.incrementAndGet();
+        s3.createBucket(bucket);
+        return new S3ObjectStore(s3.settings(bucket));
+    }
+
+    @Override
+    String keyPrefix() {
+        return "quarantine/";
+    }
+}
