@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osteonode.objects.S3ObjectStore;
 import org.osteonode.store.LocalPostgres;
 import org.osteonode.testing.Dcmtk;
+import org.osteonode.testing.Haproxy;
 import org.osteonode.testing.KafkaBroker;
 import org.osteonode.testing.NodeProcess;
 import org.osteonode.testing.OrthancProcess;
@@ -62,8 +63,7 @@ class ClusterIT {
     private static KafkaBroker kafka;
     private static S3Endpoint s3;
     private static OrthancProcess orthanc;
-    private static Process haproxy;
-    private static final int balancerPort = Ports.free();
+    private static Haproxy haproxy;
     private static final List<NodeProcess> nodes = new ArrayList<>();
 
     @BeforeAll
@@ -80,7 +80,7 @@ class ClusterIT {
             // one after the other: the first creates the site secret the others read, and the topic
             node.start();
         }
-        haproxy = startBalancer();
+        haproxy = Haproxy.start(temp, nodes);
     }
 
     private static NodeProcess clusterNode(Path dataDir) {
@@ -117,48 +117,10 @@ class ClusterIT {
         return settings;
     }
 
-    /** haproxy in TCP mode, round robin over the nodes' DICOM ports, each checked on its /health. */
-    private static Process startBalancer() throws Exception {
-        StringBuilder servers = new StringBuilder();
-        for (int i = 0; i < nodes.size(); i++) {
-            servers.append("    server node").append(i + 1).append(" 127.0.0.1:").append(nodes.get(i).dicomPort())
-                    .append(" check port ").append(nodes.get(i).httpPort()).append(" inter 1s fall 2 rise 1\n");
-        }
-        Path config = temp.resolve("haproxy.cfg");
-        Files.writeString(config, """
-                global
-                    maxconn 256
-                defaults
-                    mode tcp
-                    timeout connect 5s
-                    timeout client 120s
-                    timeout server 120s
-                frontend dicom
-                    bind 127.0.0.1:%d
-                    default_backend nodes
-                backend nodes
-                    balance roundrobin
-                    option httpchk GET /health
-                %s""".formatted(balancerPort, servers));
-        Process process = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(temp.resolve("haproxy.log").toFile())).start();
-        Poll.until(Duration.ofSeconds(30), "haproxy to accept", () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("haproxy exited: " + Files.readString(temp.resolve("haproxy.log")));
-            }
-            try (var socket = new java.net.Socket("127.0.0.1", balancerPort)) {
-                return true;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
-        return process;
-    }
-
     @AfterAll
     static void stopTheCluster() throws Exception {
         if (haproxy != null) {
-            haproxy.destroyForcibly();
+            haproxy.close();
         }
         for (NodeProcess node : nodes) {
             node.close();
@@ -280,7 +242,7 @@ class ClusterIT {
         try {
             List<Future<Dcmtk.Result>> results = new ArrayList<>();
             for (List<Path> files : associations) {
-                results.add(senders.submit(() -> Dcmtk.storescu(balancerPort, "STORESCU", files)));
+                results.add(senders.submit(() -> Dcmtk.storescu(haproxy.port(), "STORESCU", files)));
             }
             for (int a = 0; a < ASSOCIATIONS; a++) {
                 Dcmtk.Result result = results.get(a).get(5, TimeUnit.MINUTES);

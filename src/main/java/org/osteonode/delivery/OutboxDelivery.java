@@ -70,8 +70,8 @@ public final class OutboxDelivery {
                 if (!outbox.failed(claim, e.getMessage(), Instant.now().plus(backoff(firstRetry, attempts)), dead)) {
                     leaseLost(item, "refused");
                 } else if (dead) {
-                    log.error("event=outbox.dead-letter item={} attempts={} error=\"{}\" fix=\"when the PACS is back, "
-                            + "run bin/osteonode outbox retry\"", item.id(), attempts, e.getMessage());
+                    log.error("event=outbox.dead-letter item={} attempts={} error=\"{}\" fix=\"{}\"", item.id(), attempts,
+                            e.getMessage(), e.fix());
                 } else {
                     log.warn("event=outbox.retry-later item={} attempts={} error=\"{}\"", item.id(), attempts,
                             e.getMessage());
@@ -81,6 +81,10 @@ public final class OutboxDelivery {
         return sent;
     }
 
+    /** A report whose object is gone or altered: re-queueing it would fail the same way. */
+    private static final String NOT_RETRYABLE = "outbox retry cannot help: the report's file is gone or was altered "
+            + "at rest; look at who deletes or changes the outbox's store (data-dir/outbox, or outbox/ in the PHI bucket)";
+
     /** Sends a local copy of the item's object, deleted whatever happens. */
     private void send(OutboxItem item) throws DeliveryException, IOException {
         Path file;
@@ -88,9 +92,9 @@ public final class OutboxDelivery {
             file = outbox.fetch(item);
         } catch (NoSuchFileException e) {
             throw new DeliveryException("the report's object '" + item.objectKey() + "' is missing from the "
-                    + "outbox's store (deleted outside osteonode?): it cannot be sent");
+                    + "outbox's store (deleted outside osteonode?): it cannot be sent", NOT_RETRYABLE);
         } catch (ObjectStore.CorruptObjectException e) {
-            throw new DeliveryException(e.getMessage());
+            throw new DeliveryException(e.getMessage(), NOT_RETRYABLE);
         }
         try {
             sender.send(file);

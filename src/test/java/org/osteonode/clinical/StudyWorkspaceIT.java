@@ -4,19 +4,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.osteonode.objects.ObjectStore;
-import org.osteonode.objects.S3ObjectStore;
 import org.osteonode.testing.S3Endpoint;
 
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The workspace of cluster mode: the PHI bucket under {@code workspace/}, on a real S3 endpoint (s3proxy in this
  * JVM, as in {@code S3ObjectStoreIT}), shared by the two "nodes" of each test.
  */
 class StudyWorkspaceIT extends StudyWorkspaceContract {
-    private static final AtomicInteger BUCKETS = new AtomicInteger();
-
     @TempDir
     static Path buckets;
     private static S3Endpoint s3;
@@ -33,9 +29,7 @@ class StudyWorkspaceIT extends StudyWorkspaceContract {
 
     @Override
     ObjectStore newStore() {
-        String bucket = "phi-" + BUCKETS.incrementAndGet();
-        s3.createBucket(bucket);
-        return new S3ObjectStore(s3.settings(bucket));
+        return s3.freshBucket();
     }
 
     @Override

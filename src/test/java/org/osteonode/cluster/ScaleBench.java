@@ -11,6 +11,7 @@ import org.osteonode.objects.S3ObjectStore;
 import org.osteonode.route.ClusterPipeline;
 import org.osteonode.store.LocalPostgres;
 import org.osteonode.testing.KafkaBroker;
+import org.osteonode.testing.Haproxy;
 import org.osteonode.testing.NodeProcess;
 import org.osteonode.testing.OrthancProcess;
 import org.osteonode.testing.Poll;
@@ -143,13 +144,13 @@ public final class ScaleBench {
             int consumers = CLINICAL_WORKERS * nodeCount;
             Studies warmUp = Studies.generate(work.resolve(name).resolve("warm-up"), name + "W", consumers,
                     pseudonyms(), ClusterPipeline.PARTITIONS / consumers);
-            send(cluster.port, warmUp.associations(warmUp.all()));
+            send(cluster.port(), warmUp.associations(warmUp.all()));
             if (!awaitReports(warmUp, Duration.ofMinutes(3))) {
                 System.out.printf("n=%d: the warm-up studies were not all reported within 3 minutes%n", nodeCount);
             }
             Cpu before = Cpu.sample();
             long start = System.nanoTime();
-            Map<Path, Long> acks = send(cluster.port, studies.associations(studies.all()));
+            Map<Path, Long> acks = send(cluster.port(), studies.associations(studies.all()));
             long sent = System.nanoTime();
             boolean complete = awaitReports(studies, Duration.ofMinutes(15));
             Cpu after = Cpu.sample();
@@ -215,7 +216,7 @@ public final class ScaleBench {
                         files.addAll(studies.filesOf(rounds.get(r)));
                     }
                     roundBegins.release();
-                    Map<Path, Long> acked = send(cluster.port, studies.associations(files));
+                    Map<Path, Long> acked = send(cluster.port(), studies.associations(files));
                     acks.putAll(acked);
                     retry = files.stream().filter(f -> !acked.containsKey(f)).toList();
                     if (!retry.isEmpty()) {
@@ -625,11 +626,16 @@ public final class ScaleBench {
         }
     }
 
-    private record Cluster(List<NodeProcess> nodes, Process haproxy, int port, String phiBucket, String deidBucket)
+    private record Cluster(List<NodeProcess> nodes, Haproxy haproxy, String phiBucket, String deidBucket)
             implements AutoCloseable {
+        /** The balancer's DICOM port. */
+        int port() {
+            return haproxy.port();
+        }
+
         @Override
         public void close() throws Exception {
-            haproxy.destroyForcibly();
+            haproxy.close();
             for (NodeProcess node : nodes) {
                 node.close();
             }
@@ -671,47 +677,7 @@ public final class ScaleBench {
             // one after the other: the first creates the site secret (first run) and the run's topic
             node.start();
         }
-        int port = Ports.free();
-        return new Cluster(nodes, startBalancer(dir, port, nodes), port, phi, deid);
-    }
-
-    /** haproxy in TCP mode, round robin over the nodes' DICOM ports, each checked on its /health (as ClusterIT). */
-    private static Process startBalancer(Path dir, int port, List<NodeProcess> nodes) throws Exception {
-        StringBuilder servers = new StringBuilder();
-        for (int i = 0; i < nodes.size(); i++) {
-            servers.append("    server node").append(i + 1).append(" 127.0.0.1:").append(nodes.get(i).dicomPort())
-                    .append(" check port ").append(nodes.get(i).httpPort()).append(" inter 1s fall 2 rise 1\n");
-        }
-        Path config = dir.resolve("haproxy.cfg");
-        Files.writeString(config, """
-                global
-                    maxconn 256
-                defaults
-                    mode tcp
-                    timeout connect 5s
-                    timeout client 120s
-                    timeout server 120s
-                frontend dicom
-                    bind 127.0.0.1:%d
-                    default_backend nodes
-                backend nodes
-                    balance roundrobin
-                    option httpchk GET /health
-                %s""".formatted(port, servers));
-        Path log = dir.resolve("haproxy.log");
-        Process process = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        Poll.until(Duration.ofSeconds(30), "haproxy to accept", () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("haproxy exited: " + Files.readString(log));
-            }
-            try (var socket = new java.net.Socket("127.0.0.1", port)) {
-                return true;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
-        return process;
+        return new Cluster(nodes, Haproxy.start(dir, nodes), phi, deid);
     }
 
     /** The site secret's pseudonyms; the first node of the first run made the secret. */

@@ -24,6 +24,7 @@ public final class S3Endpoint implements AutoCloseable {
     private final BlobStoreContext blobStores;
     private final URI uri;
     private final S3Proxy s3proxy;
+    private final java.util.concurrent.atomic.AtomicInteger freshBuckets = new java.util.concurrent.atomic.AtomicInteger();
 
     private S3Endpoint(Path dir) throws Exception {
         this.dir = dir;
@@ -57,6 +58,13 @@ public final class S3Endpoint implements AutoCloseable {
 
     public void createBucket(String bucket) {
         blobStores.getBlobStore().createContainerInLocation(null, bucket);
+    }
+
+    /** A new, empty bucket of this endpoint, so that each test has its own; its store (the caller closes it). */
+    public S3ObjectStore freshBucket() {
+        String bucket = "bucket-" + freshBuckets.incrementAndGet();
+        createBucket(bucket);
+        return new S3ObjectStore(settings(bucket));
     }
 
     /** Settings for a bucket of this endpoint, with short timeouts: a test fails fast when it is away. */
