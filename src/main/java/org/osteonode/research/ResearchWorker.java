@@ -100,8 +100,12 @@ public final class ResearchWorker implements ReferenceConsumer.Handler {
                     + "reference delivered again); recorded once\"",
                     reference.sopInstanceKey(), header.sopClassUid());
         }
-        ResearchArchiver.Outcome outcome = metrics.deidentification().recordCallable(
-                () -> archiver.archive(header.encoded()));
+        // Each node has an archive of its own, whose claim sees only that node's objects: the database's is the
+        // cluster's, so that a second object under a SOP Instance UID is refused on whichever node it arrives.
+        ResearchArchiver.Outcome outcome = index.claimForArchive(header, reference.sha256())
+                ? metrics.deidentification().recordCallable(() -> archiver.archive(header.encoded()))
+                : new ResearchArchiver.Outcome.Refused("duplicate-sop-instance-uid", "its SOP Instance UID is "
+                        + "already archived for a different object (by this or another node); the archived one is kept");
         if (outcome instanceof ResearchArchiver.Outcome.Archived archived) {
             deidentified.put(deidentifiedKey(archived.file()), archived.file());
             labels.write(List.of(archived.labels()));

@@ -67,6 +67,37 @@ public final class InstanceIndex {
         }
     }
 
+    /**
+     * Cluster mode: claims the instance's SOP Instance for the research archive with the received object whose
+     * SHA-256 is {@code objectSha256}, over all nodes (table {@code research_claim}).
+     *
+     * @return true when this object holds the claim: it was the first, or it is the same object again (a
+     *         redelivery); false when another object with the same SOP Instance UID was archived first
+     * @throws DatabaseUnavailableException when PostgreSQL cannot be reached; worth waiting for
+     */
+    public boolean claimForArchive(InstanceHeader header, String objectSha256) throws SQLException {
+        String sopInstanceKey = pseudonymizer.uid(header.sopInstanceUid());
+        String object = pseudonymizer.workspace(objectSha256);
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement insert = connection.prepareStatement("insert into research_claim "
+                    + "(sop_instance_key, object_key) values (?, ?) on conflict (sop_instance_key) do nothing")) {
+                insert.setString(1, sopInstanceKey);
+                insert.setString(2, object);
+                insert.executeUpdate();
+            }
+            // a statement of its own: it sees the claim another node committed while the insert waited for it
+            try (PreparedStatement claimed = connection.prepareStatement(
+                    "select object_key from research_claim where sop_instance_key = ?")) {
+                claimed.setString(1, sopInstanceKey);
+                try (ResultSet rows = claimed.executeQuery()) {
+                    return rows.next() && rows.getString(1).equals(object);
+                }
+            }
+        } catch (SQLException e) {
+            throw DatabaseUnavailableException.classify(e);
+        }
+    }
+
     /** The clinical path is done with this instance (scored, skipped or failed). */
     public void clinicalDone(InstanceHeader header) throws SQLException {
         try (Connection connection = dataSource.getConnection();

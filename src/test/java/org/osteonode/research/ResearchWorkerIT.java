@@ -224,6 +224,52 @@ class ResearchWorkerIT {
         assertThat(cluster.workFiles()).isEmpty();
     }
 
+    /**
+     * Two nodes, each with an archive of its own: a second object with the first's SOP Instance UID arriving on the
+     * other node is quarantined there, as one node would, and the de-identified bucket keeps the first, whatever
+     * order the puts would have come in; the first object again on the other node (a redelivery after a rebalance)
+     * is archived there as the same bytes.
+     */
+    @Test
+    void aSecondObjectWithTheSameSopInstanceUidOnAnotherNodeIsQuarantinedAndTheBucketKeepsTheFirst() throws Exception {
+        SyntheticDicom image = SyntheticDicom.radiograph().patient("MRN-WORKER-8", "TWO^NODES").size(64, 64);
+        ObjectReference first = cluster.relayed(image.write(temp.resolve("first.dcm")));
+        ObjectReference second = cluster.relayed(image.size(80, 64).write(temp.resolve("second.dcm")));
+        Archive otherArchive = new Archive(temp.resolve("archive-2"), temp.resolve("scratch-2"), true);
+        Quarantine otherQuarantine = new Quarantine(temp.resolve("quarantine-2"), metrics);
+        ResearchWorker otherNode = new ResearchWorker(phi, deidentified, temp.resolve("work-2"),
+                new InstanceIndex(database.dataSource(), pseudonymizer), archiver(otherArchive), otherArchive,
+                new LabelStore(database.dataSource()), otherQuarantine, metrics);
+
+        worker().handle(first, POSITION);
+        byte[] archivedFirst = Files.readAllBytes(onlyFile(temp.resolve("archive")));
+        otherNode.handle(second, new ReferenceConsumer.Position(0, 1));
+
+        assertThat(otherQuarantine.list()).singleElement()
+                .satisfies(entry -> assertThat(entry.reason()).isEqualTo("duplicate-sop-instance-uid"));
+        assertThat(deidentified.list("")).hasSize(1);
+        Path inBucket = temp.resolve("from-bucket.dcm");
+        deidentified.get(deidentified.list("").get(0), inBucket);
+        assertThat(Files.readAllBytes(inBucket)).as("the first object's de-identified bytes").isEqualTo(archivedFirst);
+        assertThat(cluster.count("select count(*) from image_label")).isEqualTo(1);
+
+        otherNode.handle(first, new ReferenceConsumer.Position(0, 2));
+
+        assertThat(otherQuarantine.list()).as("the same object again is not a conflict").hasSize(1);
+        assertThat(Files.readAllBytes(onlyFile(temp.resolve("archive-2")))).isEqualTo(archivedFirst);
+        assertThat(deidentified.list("")).hasSize(1);
+    }
+
+    private static Path onlyFile(Path archive) throws Exception {
+        try (var files = Files.walk(archive)) {
+            return files.filter(file -> file.toString().endsWith(".dcm")).collect(
+                    java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), list -> {
+                        assertThat(list).hasSize(1);
+                        return list.get(0);
+                    }));
+        }
+    }
+
     @Test
     void whatAKilledNodeLeftInTheWorkDirectoryIsDeletedWhenTheWorkerStarts() throws Exception {
         Path left = Files.createDirectories(workDir.resolve("research-12345"));
