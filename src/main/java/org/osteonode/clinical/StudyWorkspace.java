@@ -1,5 +1,6 @@
 package org.osteonode.clinical;
 
+import org.osteonode.objects.Folders;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
@@ -13,12 +14,10 @@ import org.osteonode.report.OsteoporosisReport;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,12 +57,7 @@ public final class StudyWorkspace {
         this.keyPrefix = keyPrefix;
         this.scratchDir = scratchDir;
         this.names = names;
-        try {
-            Files.createDirectories(scratchDir,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + scratchDir, e);
-        }
+        Folders.ownerOnly(scratchDir);
     }
 
     /** One scored image: its references for the report, and its score. */

@@ -1,15 +1,14 @@
 package org.osteonode.delivery;
 
+import org.osteonode.objects.Folders;
 import org.osteonode.objects.ObjectKey;
 import org.osteonode.objects.ObjectStore;
 import org.osteonode.store.DatabaseUnavailableException;
 
 import javax.sql.DataSource;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,13 +68,8 @@ public final class Outbox {
         this.scratchDir = scratchDir;
         this.node = node;
         this.lease = lease;
-        try {
-            // the reports are identified data: only osteonode's own user may read them
-            Files.createDirectories(scratchDir, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create scratch directory " + scratchDir, e);
-        }
+        // the reports' copies are identified data: only osteonode's own user may read them
+        Folders.ownerOnly(scratchDir);
     }
 
     /**

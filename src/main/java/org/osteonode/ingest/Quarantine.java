@@ -1,5 +1,6 @@
 package org.osteonode.ingest;
 
+import org.osteonode.objects.Folders;
 import org.osteonode.objects.FileObjectStore;
 import org.osteonode.objects.ObjectKey;
 import org.osteonode.objects.ObjectStore;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,12 +57,7 @@ public final class Quarantine {
         this.keyPrefix = ObjectKey.checkPrefix(keyPrefix);
         this.scratchDir = scratchDir;
         this.metrics = metrics;
-        try {
-            Files.createDirectories(scratchDir,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + scratchDir, e);
-        }
+        Folders.ownerOnly(scratchDir);
     }
 
     /** A quarantine in a local folder ({@link #folder}), its reason records passing through the system's temp dir. */

@@ -2,6 +2,7 @@ package org.osteonode.ingest;
 
 import org.osteonode.cluster.ObjectReference;
 import org.osteonode.cluster.ReferenceConsumer;
+import org.osteonode.objects.Folders;
 import org.osteonode.objects.ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,11 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -25,8 +21,6 @@ import java.util.stream.Stream;
  */
 public final class ReferencedObjects {
     private static final Logger log = LoggerFactory.getLogger(ReferencedObjects.class);
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     /** What a path does with a fetched object. */
     @FunctionalInterface
@@ -48,10 +42,10 @@ public final class ReferencedObjects {
         this.workDir = workDir;
         this.path = path;
         try {
-            Files.createDirectories(workDir, OWNER_ONLY_DIRECTORY);
+            Files.createDirectories(workDir, Folders.OWNER_ONLY);
             try (Stream<Path> left = Files.list(workDir)) {
                 for (Path folder : left.filter(p -> p.getFileName().toString().startsWith(prefix())).toList()) {
-                    deleteTree(folder);
+                    Folders.deleteTree(folder);
                 }
             }
         } catch (IOException e) {
@@ -64,7 +58,7 @@ public final class ReferencedObjects {
      * paths were done with it: a redelivery) or replaced (another object has the key now) is logged and left.
      */
     public void withObject(ObjectReference reference, ReferenceConsumer.Position position, Work work) throws Exception {
-        Path folder = Files.createTempDirectory(workDir, prefix(), OWNER_ONLY_DIRECTORY);
+        Path folder = Files.createTempDirectory(workDir, prefix(), Folders.OWNER_ONLY);
         try {
             // named by its pseudonymous key: a quarantine keeps the name, so a redelivery is quarantined once
             Path object = folder.resolve(reference.sopInstanceKey() + ".dcm");
@@ -136,20 +130,10 @@ public final class ReferencedObjects {
      */
     private void deleteWork(Path folder) {
         try {
-            deleteTree(folder);
+            Folders.deleteTree(folder);
         } catch (IOException | UncheckedIOException e) {
             log.warn("event={}.work-left folder={} error=\"{}\" fix=\"delete the folder (it may hold an identified "
                     + "object); the node deletes it at its next start\"", path, folder, e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path folder) throws IOException {
-        try (Stream<Path> all = Files.walk(folder)) {
-            for (Path entry : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(entry);
-            }
-        } catch (NoSuchFileException e) {
-            // already gone
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.osteonode.ingest;
 
+import org.osteonode.objects.Folders;
 import org.osteonode.objects.DurableFiles;
 
 import java.io.IOException;
@@ -36,9 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Spool {
     private static final String SUFFIX = ".dcm";
-    /** Spooled objects are identified data: only osteonode's own user may read them. */
-    static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    /** Spooled objects are identified data: only osteonode's own user may read them (folders: Folders.OWNER_ONLY). */
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
@@ -61,7 +60,7 @@ public final class Spool {
         this.minFreeBytes = minFreeBytes;
         this.fsync = fsync;
         try {
-            Files.createDirectories(incoming, OWNER_ONLY_DIRECTORY);
+            Files.createDirectories(incoming, Folders.OWNER_ONLY);
             this.fileStore = Files.getFileStore(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create spool directory " + dir, e);

@@ -10,14 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -37,16 +33,13 @@ import java.util.stream.Stream;
  */
 public final class FileObjectStore implements ObjectStore {
     private static final String RECORD_SUFFIX = ".sha256";
-    /** The objects are identified data (the spool's, the workspace's): only osteonode's own user may read them. */
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private final Path root;
 
     public FileObjectStore(Path root) {
         this.root = root.toAbsolutePath();
         try {
-            Files.createDirectories(this.root, OWNER_ONLY_DIRECTORY);
+            Files.createDirectories(this.root, Folders.OWNER_ONLY);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create object store directory " + root, e);
         }
@@ -61,7 +54,7 @@ public final class FileObjectStore implements ObjectStore {
         Path target = pathOf(key);
         ObjectStore.checkSize(key, Files.size(file));
         Path directory = target.getParent();
-        Files.createDirectories(directory, OWNER_ONLY_DIRECTORY);
+        Files.createDirectories(directory, Folders.OWNER_ONLY);
         // createTempFile makes the file owner-only (rw-------)
         Path part = Files.createTempFile(directory, "." + target.getFileName() + ".", ".part");
         try {

@@ -1,5 +1,7 @@
 package org.osteonode.pixels;
 
+import org.osteonode.objects.Folders;
+
 import com.pixelmed.dicom.TransferSyntax;
 
 import java.io.File;
@@ -8,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class ChildProcessDecoder {
             throw new IOException("the node runs as root and the kernel refuses it a user namespace for the decoder: "
                     + "run the node as an unprivileged user");
         }
-        deleteTree(workRoot);
+        Folders.deleteTree(workRoot);
         Files.createDirectories(workRoot);
         ChildProcessDecoder decoder = new ChildProcessDecoder(workRoot, limits, namespaces);
         decoder.selfTest();
@@ -140,7 +141,7 @@ public final class ChildProcessDecoder {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted during the decoder's self-test");
         } finally {
-            deleteTree(folder);
+            Folders.deleteTree(folder);
         }
     }
 
@@ -190,8 +191,7 @@ public final class ChildProcessDecoder {
         if (program == null) {
             throw new IllegalArgumentException("no child decoder for " + transferSyntaxUid);
         }
-        Path folder = Files.createTempDirectory(workRoot, "decode-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path folder = Files.createTempDirectory(workRoot, "decode-", Folders.OWNER_ONLY);
         Decoded decoded = new Decoded(folder);
         try {
             Path input = folder.resolve("in.dcm");
@@ -301,37 +301,7 @@ public final class ChildProcessDecoder {
 
         @Override
         public void close() throws IOException {
-            deleteTree(folder);
-        }
-    }
-
-    /**
-     * Deletes a folder a child wrote in. The child may have taken the permissions off its folders (it runs as the
-     * node's user): each is given back to the owner before it is listed. Links are deleted, not followed; the
-     * walk is a loop, not a recursion, since the child decides how deep the folders go.
-     */
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        List<Path> folders = new ArrayList<>();
-        java.util.Deque<Path> toList = new java.util.ArrayDeque<>(List.of(root));
-        while (!toList.isEmpty()) {
-            Path folder = toList.pop();
-            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
-            folders.add(folder);
-            try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-                for (Path entry : entries) {
-                    if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                        toList.push(entry);
-                    } else {
-                        Files.delete(entry);
-                    }
-                }
-            }
-        }
-        for (int i = folders.size() - 1; i >= 0; i--) {
-            Files.delete(folders.get(i));
+            Folders.deleteTree(folder);
         }
     }
 }

@@ -106,7 +106,7 @@ class ChildProcessDecoderIT {
         Files.setPosixFilePermissions(temp.resolve("decode-1"), java.nio.file.attribute.PosixFilePermissions
                 .fromString("---------"));
 
-        ChildProcessDecoder.deleteTree(temp.resolve("decode-1"));
+        org.osteonode.objects.Folders.deleteTree(temp.resolve("decode-1"));
 
         assertThat(temp.resolve("decode-1")).doesNotExist();
         assertThat(outside).hasContent("not the child's");
