@@ -348,7 +348,7 @@ final class ExportCommand implements Callable<Integer> {
                 if (Files.exists(local)) {
                     continue;
                 }
-                String key = archive.relativize(local).toString().replace(local.getFileSystem().getSeparator(), "/");
+                String key = Archive.objectKey(archive, local);
                 try {
                     Files.createDirectories(local.getParent());
                     bucket.get(key, local);

@@ -107,7 +107,7 @@ public final class ResearchWorker implements ReferenceConsumer.Handler {
                 : new ResearchArchiver.Outcome.Refused("duplicate-sop-instance-uid", "its SOP Instance UID is "
                         + "already archived for a different object (by this or another node); the archived one is kept");
         if (outcome instanceof ResearchArchiver.Outcome.Archived archived) {
-            deidentified.put(deidentifiedKey(archived.file()), archived.file());
+            deidentified.put(Archive.objectKey(archive.dir(), archived.file()), archived.file());
             labels.write(List.of(archived.labels()));
             log.info("event=object.archived key={}", reference.sopInstanceKey());
         } else if (outcome instanceof ResearchArchiver.Outcome.Skipped skipped) {
@@ -121,14 +121,5 @@ public final class ResearchWorker implements ReferenceConsumer.Handler {
         if (index.pathDone(ProcessingPath.RESEARCH, header)) {
             objects.release(reference);
         }
-    }
-
-    /** The archive-relative path, {@code <patient>/<study>/<series>/<SOP Instance>.dcm}: pseudonyms only. */
-    private String deidentifiedKey(Path archived) {
-        StringBuilder key = new StringBuilder();
-        for (Path segment : archive.dir().relativize(archived)) {
-            key.append(key.isEmpty() ? "" : "/").append(segment);
-        }
-        return key.toString();
     }
 }

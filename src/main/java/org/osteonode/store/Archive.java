@@ -76,6 +76,18 @@ public final class Archive {
     }
 
     /**
+     * The key of an archived {@code file} in the de-identified bucket (cluster mode): its path under the archive
+     * {@code dir}, {@code <patient>/<study>/<series>/<SOP Instance>.dcm}, pseudonyms only.
+     */
+    public static String objectKey(Path dir, Path file) {
+        StringBuilder key = new StringBuilder();
+        for (Path segment : dir.relativize(file)) {
+            key.append(key.isEmpty() ? "" : "/").append(segment);
+        }
+        return key.toString();
+    }
+
+    /**
      * Writes the file for {@code key}: {@code head}, then {@code tail} copied from its file without passing through
      * the heap (a de-identified object's encoded attributes, then the original's Pixel Data element).
      *
